@@ -1,0 +1,1 @@
+fn main() { workbook_trace::init_terminal(); }
