@@ -176,6 +176,168 @@ pub fn parse_bool(value: &str) -> bool {
     value.trim().eq_ignore_ascii_case("true")
 }
 
+/// A config field type that can be set from, and printed as, property text.
+///
+/// Implemented for the field types RocketMQ configs use, so a config struct
+/// can be declared with [`config_properties!`](crate::config_properties) and
+/// get `set_property`, `properties` and `--help` text for free.
+pub trait PropertyValue: Sized {
+    /// Parse the (already trimmed) text of a property.
+    fn parse_property(text: &str) -> Result<Self, String>;
+    /// The text `-p` prints, which parses back to the same value.
+    fn render_property(&self) -> String;
+}
+
+macro_rules! number_property {
+    ($($t:ty),*) => {$(
+        impl PropertyValue for $t {
+            fn parse_property(text: &str) -> Result<Self, String> {
+                text.trim().parse::<$t>().map_err(|e| format!("{text:?} is not a valid {}: {e}", stringify!($t)))
+            }
+            fn render_property(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+number_property!(i32, i64, u16, u32, u64, usize, f64);
+
+impl PropertyValue for bool {
+    /// Java's `Boolean.parseBoolean` turns every typo into `false`; we reject
+    /// anything but `true`/`false` so `autoCreateTopicEnable=ture` is reported.
+    fn parse_property(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            t if t.eq_ignore_ascii_case("true") => Ok(true),
+            t if t.eq_ignore_ascii_case("false") => Ok(false),
+            t => Err(format!("{t:?} is not true or false")),
+        }
+    }
+    fn render_property(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PropertyValue for String {
+    fn parse_property(text: &str) -> Result<Self, String> {
+        Ok(text.trim().to_string())
+    }
+    fn render_property(&self) -> String {
+        self.clone()
+    }
+}
+
+impl PropertyValue for std::path::PathBuf {
+    /// A leading `~/` is expanded with `$HOME`, because RocketMQ's defaults
+    /// (`~/store`) are written that way in every sample `broker.conf`.
+    fn parse_property(text: &str) -> Result<Self, String> {
+        Ok(expand_home(text.trim()))
+    }
+    fn render_property(&self) -> String {
+        self.display().to_string()
+    }
+}
+
+/// `~/x` → `$HOME/x`; anything else unchanged.
+pub fn expand_home(path: &str) -> std::path::PathBuf {
+    if path == "~" || path.starts_with("~/") {
+        if let Some(home) = std::env::var_os("HOME") {
+            let mut p = std::path::PathBuf::from(home);
+            if path.len() > 2 {
+                p.push(&path[2..]);
+            }
+            return p;
+        }
+    }
+    std::path::PathBuf::from(path)
+}
+
+/// What went wrong applying one property to a config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyError {
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for PropertyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bad value for property {}: {}", self.key, self.message)
+    }
+}
+
+impl std::error::Error for PropertyError {}
+
+/// Declare a config struct whose fields carry RocketMQ property names.
+///
+/// ```ignore
+/// config_properties! {
+///     /// doc for the struct
+///     pub struct NamesrvConfig {
+///         /// help text shown by --help
+///         listen_port: u16 = 9876 => "listenPort",
+///     }
+/// }
+/// ```
+///
+/// generates the struct (all fields `pub`), `Default` with the given values,
+/// and three methods: `set_property(key, value) -> Result<bool, PropertyError>`
+/// (`Ok(false)` for a key this config does not know), `properties()` (name and
+/// current value of every field, in declaration order, for `-p`) and
+/// `property_help()` (name, default and the doc text, for `--help`).
+#[macro_export]
+macro_rules! config_properties {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $default:expr => $prop:literal
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// Apply one `key=value`; `Ok(false)` when the key is not ours.
+            pub fn set_property(&mut self, key: &str, value: &str)
+                -> Result<bool, $crate::common::properties_file::PropertyError>
+            {
+                use $crate::common::properties_file::{PropertyError, PropertyValue};
+                match key {
+                    $( $prop => {
+                        self.$field = <$ty as PropertyValue>::parse_property(value)
+                            .map_err(|message| PropertyError { key: key.to_string(), message })?;
+                        Ok(true)
+                    } )*
+                    _ => Ok(false),
+                }
+            }
+
+            /// Every property with its current value, in declaration order.
+            pub fn properties(&self) -> Vec<(&'static str, String)> {
+                use $crate::common::properties_file::PropertyValue;
+                vec![ $( ($prop, self.$field.render_property()), )* ]
+            }
+
+            /// `(name, default, help)` for every property.
+            pub fn property_help() -> Vec<(&'static str, String, &'static str)> {
+                use $crate::common::properties_file::PropertyValue;
+                let d = Self::default();
+                vec![ $( ($prop, d.$field.render_property(), concat!($($doc, " "),*).trim_ascii()), )* ]
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +377,31 @@ flag
     fn later_value_wins() {
         let p = PropertiesFile::parse("k=1\nk=2\n");
         assert_eq!(p.get("k"), Some("2"));
+    }
+
+    crate::config_properties! {
+        /// A test config.
+        pub struct DemoConfig {
+            /// The port.
+            listen_port: u16 = 9876 => "listenPort",
+            /// Whether it is on.
+            enabled: bool = true => "enabled",
+            name: String = "x".to_string() => "name",
+        }
+    }
+
+    #[test]
+    fn config_macro_sets_prints_and_explains() {
+        let mut c = DemoConfig::default();
+        assert_eq!(c.set_property("listenPort", "10"), Ok(true));
+        assert_eq!(c.set_property("nope", "10"), Ok(false));
+        let err = c.set_property("enabled", "ture").unwrap_err();
+        assert_eq!(err.key, "enabled");
+        assert_eq!(c.listen_port, 10);
+        assert_eq!(c.properties()[0], ("listenPort", "10".to_string()));
+        let help = DemoConfig::property_help();
+        assert_eq!(help[1], ("enabled", "true".to_string(), "Whether it is on."));
+        assert_eq!(help[2].2, "");
     }
 
     #[test]
