@@ -1,1 +1,4 @@
-fn main() { workbook_trace::init_terminal(); }
+fn main() {
+    workbook_trace::init_terminal();
+    chapter_01::run_scenario();
+}
