@@ -1,1 +1,2 @@
 //! See the crate documentation for the layout.
+pub mod kv_config_manager;
