@@ -16,6 +16,7 @@
 //! Start with [`command`], then [`protocol::header`].
 
 pub mod code;
+pub mod codec;
 pub mod command;
 pub mod error;
 pub mod protocol;
