@@ -8,4 +8,6 @@
 //! | `BrokerConfig` | [`broker_config`] |
 
 pub mod broker_config;
+pub mod consumer_offset_manager;
+pub mod subscription_group_manager;
 pub mod topic_config_manager;
