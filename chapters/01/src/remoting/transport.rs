@@ -44,6 +44,13 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// A channel from `remote_addr` (the transport makes these; tests may too).
+    pub fn new(remote_addr: &str) -> Self {
+        Channel {
+            remote_addr: remote_addr.to_string(),
+        }
+    }
+
     /// The caller's address (`RemotingHelper.parseChannelRemoteAddr`).
     pub fn remote_addr(&self) -> &str {
         &self.remote_addr
@@ -140,9 +147,7 @@ impl RemotingClient for InProcessClient {
             from = %self.local_addr, to = addr, opaque,
             "request {}({})", request_code_name(request.code), request.code
         );
-        let channel = Channel {
-            remote_addr: self.local_addr.clone(),
-        };
+        let channel = Channel::new(&self.local_addr);
         let mut response = processor.process_request(&channel, request);
 
         // What NettyRemotingAbstract does for every processor: the answer
