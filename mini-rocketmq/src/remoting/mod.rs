@@ -12,15 +12,31 @@
 //! | [`error`] | `RemotingCommandException` and friends | what can go wrong |
 //! | [`protocol::header`] | `CommandCustomHeader` and every `*RequestHeader` | typed arguments ↔ `extFields` |
 //! | [`protocol::body`] | `protocol.body.*` | JSON bodies |
+//! | [`codec`] | `NettyEncoder`, `NettyDecoder`, `RocketMQSerializable` | command ↔ frame bytes |
+//! | [`processor`] | `NettyRequestProcessor` | handling requests by code |
+//! | [`channel`] | Netty `Channel`, `ResponseFuture`, `ChannelEventListener` | one connection's handle and response table |
+//! | [`connection`] | `NettyRemotingAbstract`, the Netty pipeline | a connection's reader and writer tasks |
+//! | [`server`] | `NettyRemotingServer` | accept, dispatch to processors |
+//! | [`client`] | `NettyRemotingClient` | one shared connection per address, sync/async/oneway calls |
 //!
-//! Start with [`command`], then [`protocol::header`].
+//! Start with [`command`] and [`codec`] (the wire), then [`connection`] (how
+//! one connection runs), then [`server`] and [`client`].
 
+pub mod channel;
+pub mod client;
 pub mod code;
 pub mod codec;
 pub mod command;
+pub mod connection;
 pub mod error;
+pub mod processor;
 pub mod protocol;
+pub mod server;
 
+pub use channel::{Channel, ChannelEventListener};
+pub use client::{ClientConfig, RemotingClient};
 pub use command::{LanguageCode, RemotingCommand, SerializeType};
 pub use error::{FrameError, RemotingError};
+pub use processor::{BoxFuture, RequestProcessor};
 pub use protocol::header::CommandCustomHeader;
+pub use server::{RemotingServer, ServerConfig, ServerHandle};
