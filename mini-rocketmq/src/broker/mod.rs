@@ -8,6 +8,8 @@
 //! | `BrokerConfig` | [`broker_config`] |
 
 pub mod broker_config;
+pub mod client;
 pub mod consumer_offset_manager;
+pub mod rebalance_lock_manager;
 pub mod subscription_group_manager;
 pub mod topic_config_manager;
