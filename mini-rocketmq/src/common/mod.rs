@@ -9,3 +9,8 @@ pub mod perm;
 pub mod route;
 pub mod topic_config;
 pub mod topic_validator;
+pub mod message;
+pub mod message_client_id;
+pub mod message_const;
+pub mod message_decoder;
+pub mod sysflag;
