@@ -104,6 +104,7 @@ impl TopicRouteData {
 mod tests {
     use super::*;
 
+    // ANCHOR: route_json
     #[test]
     fn route_json_uses_rocketmq_names_and_string_ids() {
         let route = TopicRouteData {
@@ -130,4 +131,5 @@ mod tests {
         let back: TopicRouteData = serde_json::from_str(&json).unwrap();
         assert_eq!(back, route);
     }
+    // ANCHOR_END: route_json
 }

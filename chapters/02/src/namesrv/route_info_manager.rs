@@ -213,6 +213,7 @@ impl RouteInfoManager {
             }
         }
 
+        // ANCHOR: refresh_live
         // 4. The process is live, with the version it just sent, as of now.
         //    (This comes after step 3 on purpose: step 3 compared against the
         //    old version.) Every registration replaces the entry, which is
@@ -246,6 +247,7 @@ impl RouteInfoManager {
                 "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} dataVersion={counter}"
             ),
         }
+        // ANCHOR_END: refresh_live
 
         // 5. Filter servers: an empty list means "none any more".
         if body.filter_server_list.is_empty() {
@@ -554,6 +556,7 @@ impl RouteTables {
     }
     // ANCHOR_END: create_and_update_queue_data
 
+    // ANCHOR: clean_topic_by_un_register_requests
     /// `RouteInfoManager#cleanTopicByUnRegisterRequests`: a removed broker
     /// name leaves every topic; a topic with no broker left disappears, and
     /// route lookups for it answer TOPIC_NOT_EXIST from now on.
@@ -581,6 +584,7 @@ impl RouteTables {
             true
         });
     }
+    // ANCHOR_END: clean_topic_by_un_register_requests
 }
 
 /// `{broker-a, broker-b}`
