@@ -45,6 +45,10 @@
 //! `oway`, `lo`) of `RpcRequestHeader` / `TopicRequestHeader` are tolerated by
 //! headers that do not declare them.
 //!
+//! The headers themselves live in one file per area: [`send`], [`pull`],
+//! [`offset`], [`query`], [`client_manage`], [`admin`], [`transaction`] and
+//! [`namesrv`]; all are re-exported here.
+//!
 //! One deliberate difference: Java logs and skips a value that fails to parse,
 //! leaving the field null. We do that for optional fields only; a required
 //! field that does not parse is [`RemotingError::InvalidField`], because Java
@@ -53,6 +57,24 @@
 use std::collections::HashMap;
 
 use crate::remoting::error::RemotingError;
+
+pub mod admin;
+pub mod client_manage;
+pub mod namesrv;
+pub mod offset;
+pub mod pull;
+pub mod query;
+pub mod send;
+pub mod transaction;
+
+pub use admin::*;
+pub use client_manage::*;
+pub use namesrv::*;
+pub use offset::*;
+pub use pull::*;
+pub use query::*;
+pub use send::*;
+pub use transaction::*;
 
 /// A header type that can be flattened into and read back from `extFields`.
 pub trait CommandCustomHeader: Sized {
@@ -193,18 +215,73 @@ pub fn write_field<T: HeaderField>(ext: &mut HashMap<String, String>, key: &str,
 macro_rules! command_custom_header {
     (
         $(#[$meta:meta])*
-        $vis:vis struct $name:ident {
-            $(
-                $(#[$field_meta:meta])*
-                $req:tt $field:ident : $ty:ty = $key:literal $(or $default:expr)?
-            ),* $(,)?
-        }
+        $vis:vis struct $name:ident { $($fields:tt)* }
     ) => {
-        $(#[$meta])*
+        $crate::__header_fields! {
+            @head [$(#[$meta])*] [$vis] $name
+            @done []
+            @todo $($fields)*
+        }
+    };
+}
+
+/// Reads the field list of [`command_custom_header!`] one field at a time
+/// (a "tt muncher": `!`/`?` after doc comments cannot be told apart in one
+/// repetition), normalising each to `{ [attrs] marker name type key [default] }`,
+/// then emits the struct and its impls.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __header_fields {
+    // `? name: T = "key" or default`
+    (
+        @head $head:tt [$vis:vis] $name:ident
+        @done [$($done:tt)*]
+        @todo $(#[$fm:meta])* ? $field:ident : $ty:ty = $key:literal or $default:expr
+            $(, $($rest:tt)*)?
+    ) => {
+        $crate::__header_fields! {
+            @head $head [$vis] $name
+            @done [$($done)* { [$(#[$fm])*] ? $field [$ty] $key [$default] }]
+            @todo $($($rest)*)?
+        }
+    };
+    // `? name: T = "key"`
+    (
+        @head $head:tt [$vis:vis] $name:ident
+        @done [$($done:tt)*]
+        @todo $(#[$fm:meta])* ? $field:ident : $ty:ty = $key:literal
+            $(, $($rest:tt)*)?
+    ) => {
+        $crate::__header_fields! {
+            @head $head [$vis] $name
+            @done [$($done)* { [$(#[$fm])*] ? $field [$ty] $key [] }]
+            @todo $($($rest)*)?
+        }
+    };
+    // `! name: T = "key"`
+    (
+        @head $head:tt [$vis:vis] $name:ident
+        @done [$($done:tt)*]
+        @todo $(#[$fm:meta])* ! $field:ident : $ty:ty = $key:literal
+            $(, $($rest:tt)*)?
+    ) => {
+        $crate::__header_fields! {
+            @head $head [$vis] $name
+            @done [$($done)* { [$(#[$fm])*] ! $field [$ty] $key [] }]
+            @todo $($($rest)*)?
+        }
+    };
+    // All fields read: emit.
+    (
+        @head [$($meta:tt)*] [$vis:vis] $name:ident
+        @done [$( { [$($fm:tt)*] $req:tt $field:ident [$ty:ty] $key:literal [$($default:expr)?] } )*]
+        @todo
+    ) => {
+        $($meta)*
         #[derive(Clone, Debug, PartialEq)]
         $vis struct $name {
             $(
-                $(#[$field_meta])*
+                $($fm)*
                 #[doc = concat!("extFields key `", $key, "`.")]
                 pub $field: $crate::__header_field_type!($req $ty $(, $default)?),
             )*
@@ -219,6 +296,7 @@ macro_rules! command_custom_header {
         }
 
         impl $crate::remoting::protocol::header::CommandCustomHeader for $name {
+            #[allow(unused_variables)]
             fn write_ext_fields(
                 &self,
                 ext: &mut ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -226,6 +304,7 @@ macro_rules! command_custom_header {
                 $( $crate::__header_field_write!($req ext, $key, &self.$field $(, $default)?); )*
             }
 
+            #[allow(unused_variables)]
             fn read_ext_fields(
                 ext: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
             ) -> ::std::result::Result<Self, $crate::remoting::error::RemotingError> {
