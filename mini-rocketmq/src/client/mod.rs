@@ -1,1 +1,52 @@
-//! See the crate documentation for the layout.
+//! The client side — Apache RocketMQ's `client` module: producers, consumers
+//! and the machinery they share.
+//!
+//! ## Layout
+//!
+//! | file | Java class | job |
+//! |---|---|---|
+//! | [`client_config`] | `ClientConfig` | name servers, client id, timer periods |
+//! | [`client_instance`] | `MQClientInstance`, `MQClientManager` | one per client id: connections, route cache, heartbeats, rebalance and offset timers |
+//! | [`mq_client_api`] | `MQClientAPIImpl` | every RPC as a typed async method |
+//! | [`mq_admin_impl`] | `MQAdminImpl` | queue offsets, offset by time, messages by id or key |
+//! | [`topic_publish_info`] | `TopicPublishInfo` | a topic's writable queues, round robin |
+//! | [`client_remoting_processor`] | `ClientRemotingProcessor` | requests brokers send to clients |
+//! | [`exception`] | `MQClientException`, `MQBrokerException` | errors |
+//! | [`producer`] | `DefaultMQProducer`, `MQFaultStrategy` … | sending |
+//! | [`consumer`] | `DefaultMQPushConsumer`, `DefaultLitePullConsumer`, `RebalanceImpl` … | consuming |
+//!
+//! ## Where a message goes
+//!
+//! ```text
+//! producer.send(msg)
+//!   └─ MQClientInstance: route of the topic (cache ← name server every 30 s)
+//!   └─ MQFaultStrategy: pick a queue (round robin, avoid the broker that just failed)
+//!   └─ MQClientAPIImpl: SEND_MESSAGE_V2 → broker (one shared connection per broker)
+//!
+//! push consumer
+//!   └─ RebalanceImpl (every 20 s / on NOTIFY_CONSUMER_IDS_CHANGED): which queues are mine
+//!   └─ PullMessageService: PULL_MESSAGE per queue, long-polled by the broker
+//!   └─ ProcessQueue → ConsumeMessageConcurrentlyService → your async listener
+//!   └─ OffsetStore: position in memory, UPDATE_CONSUMER_OFFSET every 5 s
+//! ```
+//!
+//! ## Shortcuts taken for teaching
+//!
+//! * Async Rust replaces Java's thread pools: a listener call, a pull, a
+//!   timer are tokio tasks; a semaphore bounds concurrent listener calls.
+//! * Not implemented: transactional and request/reply producers, orderly
+//!   push consumption (`ConsumeMessageOrderlyService`; the lock/unlock RPCs
+//!   exist), SQL92 filters, message tracing, namespaces, the VIP channel.
+
+pub mod client_config;
+pub mod client_instance;
+pub mod client_remoting_processor;
+pub mod consumer;
+pub mod exception;
+pub mod mq_admin_impl;
+pub mod mq_client_api;
+pub mod producer;
+pub mod topic_publish_info;
+
+pub use client_config::ClientConfig;
+pub use exception::{MQClientError, MQResult};

@@ -1,0 +1,41 @@
+//! Consumers — Java packages `org.apache.rocketmq.client.consumer` and
+//! `client.impl.consumer`.
+//!
+//! | file | Java class |
+//! |---|---|
+//! | [`default_mq_push_consumer`] | `DefaultMQPushConsumer`, `DefaultMQPushConsumerImpl`, `RebalancePushImpl` |
+//! | [`lite_pull_consumer`] | `DefaultLitePullConsumer`, `RebalanceLitePullImpl` |
+//! | [`listener`] | `MessageListenerConcurrently`, `ConsumeConcurrentlyContext`, `ConsumeConcurrentlyStatus` |
+//! | [`consume_message_concurrently_service`] | `ConsumeMessageConcurrentlyService` |
+//! | [`pull_message_service`] | `PullMessageService`, `PullRequest` |
+//! | [`pull_api_wrapper`] | `PullAPIWrapper` |
+//! | [`pull_result`] | `PullResult`, `PullStatus` |
+//! | [`process_queue`] | `ProcessQueue` |
+//! | [`offset_store`] | `OffsetStore`, `RemoteBrokerOffsetStore`, `LocalFileOffsetStore` |
+//! | [`rebalance_impl`] | `RebalanceImpl` |
+//! | [`allocate_message_queue`] | `AllocateMessageQueueAveragely`, `AllocateMessageQueueAveragelyByCircle` |
+//! | [`message_model`] | `MessageModel`, `ConsumeFromWhere`, `ConsumeType` |
+//! | [`mq_consumer_inner`] | `MQConsumerInner` |
+
+pub mod allocate_message_queue;
+pub mod consume_message_concurrently_service;
+pub mod default_mq_push_consumer;
+pub mod listener;
+pub mod message_model;
+pub mod mq_consumer_inner;
+pub mod offset_store;
+pub mod process_queue;
+pub mod pull_api_wrapper;
+pub mod pull_message_service;
+pub mod pull_result;
+pub mod rebalance_impl;
+
+pub use allocate_message_queue::{
+    AllocateMessageQueueAveragely, AllocateMessageQueueAveragelyByCircle,
+    AllocateMessageQueueStrategy,
+};
+pub use default_mq_push_consumer::{
+    DefaultMQPushConsumer, PushConsumerBuilder, PushConsumerConfig,
+};
+pub use listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus};
+pub use message_model::{ConsumeFromWhere, MessageModel};
