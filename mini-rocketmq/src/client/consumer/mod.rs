@@ -21,6 +21,7 @@ pub mod allocate_message_queue;
 pub mod consume_message_concurrently_service;
 pub mod default_mq_push_consumer;
 pub mod listener;
+pub mod lite_pull_consumer;
 pub mod message_model;
 pub mod mq_consumer_inner;
 pub mod offset_store;
@@ -38,4 +39,7 @@ pub use default_mq_push_consumer::{
     DefaultMQPushConsumer, PushConsumerBuilder, PushConsumerConfig,
 };
 pub use listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus};
+pub use lite_pull_consumer::{
+    DefaultLitePullConsumer, LitePullConsumerBuilder, LitePullConsumerConfig,
+};
 pub use message_model::{ConsumeFromWhere, MessageModel};

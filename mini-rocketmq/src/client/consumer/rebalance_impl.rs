@@ -54,6 +54,11 @@ pub trait RebalanceHooks: Send + Sync {
     fn dispatch_pull_request(&self, requests: Vec<PullRequest>);
     /// Forget any stale in-memory offset of a queue we are about to start on.
     fn remove_dirty_offset(&self, mq: &MessageQueue);
+    /// Whether a queue whose pull loop has been silent for two minutes is
+    /// dropped and restarted (Java does this for push consumers only).
+    fn drops_expired_queues(&self) -> bool {
+        true
+    }
     /// The allocation of `topic` changed (for logs and flow-control tuning).
     fn message_queue_changed(
         &self,
@@ -255,7 +260,7 @@ impl RebalanceImpl {
             .collect();
         for (mq, pq) in held {
             let lost = !mq_set.contains(&mq);
-            let stuck = !lost && pq.is_pull_expired();
+            let stuck = !lost && hooks.drops_expired_queues() && pq.is_pull_expired();
             if !(lost || stuck) {
                 continue;
             }

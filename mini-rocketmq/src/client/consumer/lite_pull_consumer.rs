@@ -1,0 +1,764 @@
+//! A consumer the application drives — Java `DefaultLitePullConsumer`
+//! (with `DefaultLitePullConsumerImpl` and `RebalanceLitePullImpl`).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), mini_rocketmq::client::exception::MQClientError> {
+//! use std::time::Duration;
+//! use mini_rocketmq::client::consumer::lite_pull_consumer::DefaultLitePullConsumer;
+//!
+//! let consumer = DefaultLitePullConsumer::builder()
+//!     .consumer_group("lite_group")
+//!     .namesrv_addr("127.0.0.1:9876")
+//!     .build();
+//! consumer.subscribe("TopicTest", "*")?;   // or consumer.assign(queues)
+//! consumer.start().await?;
+//! loop {
+//!     let msgs = consumer.poll(Duration::from_secs(1)).await;
+//!     if msgs.is_empty() { break; }
+//!     // … process …
+//!     consumer.commit_sync().await;          // or rely on auto-commit
+//! }
+//! consumer.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Instead of calling a listener, a background *pull task* per queue keeps a
+//! buffer filled (long-polling the broker like the push consumer does), and
+//! [`poll`](DefaultLitePullConsumer::poll) hands out what has arrived. Two
+//! positions are tracked per queue:
+//!
+//! * the **consume offset** — how far `poll` has handed messages out; it
+//!   moves as soon as `poll` returns them;
+//! * the **committed offset** — what the offset store (the broker) has;
+//!   `commit_sync` copies the consume offsets there, and with `auto_commit`
+//!   (the default) `poll` does it itself every `auto_commit_interval` (5 s).
+//!
+//! So a message is committed only on a `poll` *after* the one that returned
+//! it: a crash between the two redelivers it (at-least-once).
+//!
+//! Queues come either from `subscribe` (rebalance shares them with the rest
+//! of the group, like the push consumer) or from `assign` (the application
+//! names them, no group coordination at all).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::client::client_config::ClientConfig;
+use crate::client::client_instance::{MQClientInstance, MQClientManager};
+use crate::client::consumer::allocate_message_queue::{
+    AllocateMessageQueueAveragely, AllocateMessageQueueStrategy,
+};
+use crate::client::consumer::message_model::{ConsumeFromWhere, ConsumeType, MessageModel};
+use crate::client::consumer::mq_consumer_inner::MQConsumerInner;
+use crate::client::consumer::offset_store::{OffsetStore, ReadOffsetType, RemoteBrokerOffsetStore};
+use crate::client::consumer::process_queue::ProcessQueue;
+use crate::client::consumer::pull_api_wrapper::PullAPIWrapper;
+use crate::client::consumer::pull_message_service::PullRequest;
+use crate::client::consumer::pull_result::PullStatus;
+use crate::client::consumer::rebalance_impl::{RebalanceHooks, RebalanceImpl};
+use crate::client::exception::{MQClientError, MQResult};
+use crate::client::mq_admin_impl::MQAdminImpl;
+use crate::common::message::MessageExt;
+use crate::common::message_queue::MessageQueue;
+use crate::common::sysflag::PullSysFlag;
+use crate::common::topic_validator;
+use crate::remoting::processor::BoxFuture;
+use crate::remoting::protocol::body::heartbeat_data::SubscriptionData;
+use crate::remoting::protocol::header::PullMessageRequestHeader;
+
+/// Java `DefaultLitePullConsumer`'s settings.
+#[derive(Clone)]
+pub struct LitePullConsumerConfig {
+    pub consumer_group: String,
+    pub consume_from_where: ConsumeFromWhere,
+    pub allocate_message_queue_strategy: Arc<dyn AllocateMessageQueueStrategy>,
+    /// Messages per pull (10, Java's `pullBatchSize` for lite pull).
+    pub pull_batch_size: i32,
+    /// Stop pulling a queue with this many messages not yet polled (1000).
+    pub pull_threshold_for_queue: i64,
+    /// Commit consumed offsets from within `poll` (true).
+    pub auto_commit: bool,
+    pub auto_commit_interval: Duration,
+    /// How long the broker may hold an empty pull (20 s in Java).
+    pub broker_suspend_max_time: Duration,
+    /// Timeout of one pull (must exceed the hold time).
+    pub consumer_pull_timeout: Duration,
+    pub pull_time_delay_when_exception: Duration,
+    pub client_config: ClientConfig,
+}
+
+impl Default for LitePullConsumerConfig {
+    fn default() -> Self {
+        LitePullConsumerConfig {
+            consumer_group: String::new(),
+            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
+            allocate_message_queue_strategy: Arc::new(AllocateMessageQueueAveragely),
+            pull_batch_size: 10,
+            pull_threshold_for_queue: 1000,
+            auto_commit: true,
+            auto_commit_interval: Duration::from_secs(5),
+            broker_suspend_max_time: Duration::from_secs(20),
+            consumer_pull_timeout: Duration::from_secs(30),
+            pull_time_delay_when_exception: Duration::from_millis(1000),
+            client_config: ClientConfig::default(),
+        }
+    }
+}
+
+/// Builds a [`DefaultLitePullConsumer`].
+#[derive(Default)]
+pub struct LitePullConsumerBuilder {
+    config: LitePullConsumerConfig,
+}
+
+impl LitePullConsumerBuilder {
+    pub fn consumer_group(mut self, group: impl Into<String>) -> Self {
+        self.config.consumer_group = group.into();
+        self
+    }
+    pub fn namesrv_addr(mut self, addr: impl Into<String>) -> Self {
+        self.config.client_config.namesrv_addr = addr.into();
+        self
+    }
+    pub fn consume_from_where(mut self, from: ConsumeFromWhere) -> Self {
+        self.config.consume_from_where = from;
+        self
+    }
+    pub fn pull_batch_size(mut self, n: i32) -> Self {
+        self.config.pull_batch_size = n;
+        self
+    }
+    pub fn auto_commit(mut self, enable: bool) -> Self {
+        self.config.auto_commit = enable;
+        self
+    }
+    pub fn client_config(mut self, config: ClientConfig) -> Self {
+        self.config.client_config = config;
+        self
+    }
+    pub fn build(self) -> DefaultLitePullConsumer {
+        DefaultLitePullConsumer::with_config(self.config)
+    }
+}
+
+/// Messages pulled for one queue, waiting for `poll` (Java `ConsumeRequest`).
+struct ConsumeRequest {
+    msgs: Vec<Arc<MessageExt>>,
+    mq: MessageQueue,
+    pq: Arc<ProcessQueue>,
+}
+
+/// One assigned queue (Java `MessageQueueState` in `AssignedMessageQueue`).
+struct QueueState {
+    pq: Arc<ProcessQueue>,
+    /// How far `poll` has handed messages out (-1: nothing yet).
+    consume_offset: Arc<AtomicI64>,
+    task: JoinHandle<()>,
+}
+
+struct Running {
+    instance: Arc<MQClientInstance>,
+    rebalance: RebalanceImpl,
+    offset_store: Arc<dyn OffsetStore>,
+    tx: mpsc::UnboundedSender<ConsumeRequest>,
+    rx: tokio::sync::Mutex<mpsc::UnboundedReceiver<ConsumeRequest>>,
+}
+
+struct LiteInner {
+    config: LitePullConsumerConfig,
+    subscriptions: Mutex<BTreeMap<String, String>>,
+    /// `Some` after `assign`: the fixed queue list (no rebalance).
+    assigned_by_user: Mutex<Option<Vec<MessageQueue>>>,
+    queues: Mutex<BTreeMap<MessageQueue, QueueState>>,
+    running: OnceLock<Running>,
+    stopped: AtomicBool,
+    last_commit: Mutex<Instant>,
+    pull_api_wrapper: PullAPIWrapper,
+    weak_self: Weak<LiteInner>,
+}
+
+/// Java `DefaultLitePullConsumer`. Clones share the consumer.
+#[derive(Clone)]
+pub struct DefaultLitePullConsumer {
+    inner: Arc<LiteInner>,
+}
+
+impl DefaultLitePullConsumer {
+    pub fn new(group: impl Into<String>) -> Self {
+        Self::builder().consumer_group(group).build()
+    }
+
+    pub fn builder() -> LitePullConsumerBuilder {
+        LitePullConsumerBuilder::default()
+    }
+
+    pub fn with_config(config: LitePullConsumerConfig) -> Self {
+        DefaultLitePullConsumer {
+            inner: Arc::new_cyclic(|weak| LiteInner {
+                config,
+                subscriptions: Mutex::new(BTreeMap::new()),
+                assigned_by_user: Mutex::new(None),
+                queues: Mutex::new(BTreeMap::new()),
+                running: OnceLock::new(),
+                stopped: AtomicBool::new(false),
+                last_commit: Mutex::new(Instant::now()),
+                pull_api_wrapper: PullAPIWrapper::default(),
+                weak_self: weak.clone(),
+            }),
+        }
+    }
+
+    /// Subscribe mode: the group shares the topic's queues (before start).
+    pub fn subscribe(&self, topic: &str, expression: &str) -> MQResult<()> {
+        topic_validator::validate_topic(topic).map_err(|e| MQClientError::client(e.to_string()))?;
+        if self.inner.assigned_by_user.lock().is_some() {
+            return Err(MQClientError::client("subscribe and assign are exclusive"));
+        }
+        self.inner
+            .subscriptions
+            .lock()
+            .insert(topic.to_string(), expression.to_string());
+        Ok(())
+    }
+
+    /// Assign mode: consume exactly these queues, no rebalance (Java
+    /// `assign`). May be called before or after start.
+    pub async fn assign(&self, mqs: Vec<MessageQueue>) -> MQResult<()> {
+        if !self.inner.subscriptions.lock().is_empty() {
+            return Err(MQClientError::client("subscribe and assign are exclusive"));
+        }
+        *self.inner.assigned_by_user.lock() = Some(mqs.clone());
+        if self.inner.running.get().is_some() {
+            self.inner.apply_assignment(mqs).await;
+        }
+        Ok(())
+    }
+
+    /// The queues of `topic` (for building an assignment).
+    pub async fn fetch_message_queues(&self, topic: &str) -> MQResult<Vec<MessageQueue>> {
+        let running = self.inner.running()?;
+        MQAdminImpl::new(&running.instance)
+            .fetch_subscribe_message_queues(topic)
+            .await
+    }
+
+    pub async fn start(&self) -> MQResult<()> {
+        self.inner.start().await
+    }
+
+    /// Waits up to `timeout` for messages and returns them (empty on timeout).
+    pub async fn poll(&self, timeout: Duration) -> Vec<Arc<MessageExt>> {
+        self.inner.poll(timeout).await
+    }
+
+    /// Commits every queue's consume offset to the broker and waits for the
+    /// answer.
+    pub async fn commit_sync(&self) {
+        self.inner.commit_all(true).await;
+    }
+
+    /// Moves a queue's read position; buffered messages of it are dropped.
+    pub async fn seek(&self, mq: &MessageQueue, offset: i64) -> MQResult<()> {
+        self.inner.seek(mq, offset).await
+    }
+
+    /// The queues held now.
+    pub fn assignment(&self) -> Vec<MessageQueue> {
+        self.inner.queues.lock().keys().cloned().collect()
+    }
+
+    /// The committed offset of a queue as the broker has it.
+    pub async fn committed(&self, mq: &MessageQueue) -> MQResult<i64> {
+        let running = self.inner.running()?;
+        Ok(running
+            .offset_store
+            .read_offset(mq, ReadOffsetType::ReadFromStore)
+            .await)
+    }
+
+    /// Commits (with auto-commit on), stops the pull tasks and leaves the group.
+    pub async fn shutdown(&self) {
+        self.inner.shutdown().await;
+    }
+}
+
+impl LiteInner {
+    fn running(&self) -> MQResult<&Running> {
+        self.running.get().ok_or_else(|| {
+            MQClientError::client("the lite pull consumer is not started: call start() first")
+        })
+    }
+
+    fn me(&self) -> Arc<LiteInner> {
+        // `weak_self` points at the Arc this value lives in, which exists for
+        // as long as `&self` can be borrowed.
+        self.weak_self
+            .upgrade()
+            .expect("a LiteInner always lives in its Arc")
+    }
+
+    async fn start(&self) -> MQResult<()> {
+        let config = &self.config;
+        topic_validator::validate_group(&config.consumer_group)
+            .map_err(|e| MQClientError::client(e.to_string()))?;
+        if self.running.get().is_some() || self.stopped.load(Ordering::Acquire) {
+            return Err(MQClientError::client(
+                "the lite pull consumer has been started before",
+            ));
+        }
+        let mut client_config = config.client_config.clone();
+        client_config.change_instance_name_to_pid();
+        let instance = MQClientManager::get_or_create(&client_config);
+        let rebalance = RebalanceImpl::new(
+            &config.consumer_group,
+            MessageModel::Clustering,
+            Arc::clone(&config.allocate_message_queue_strategy),
+            Arc::clone(&instance),
+        );
+        let version = now_millis();
+        for (topic, expression) in self.subscriptions.lock().iter() {
+            rebalance.put_subscription(SubscriptionData::build(topic, expression, None, version));
+        }
+        let offset_store: Arc<dyn OffsetStore> = Arc::new(RemoteBrokerOffsetStore::new(
+            Arc::clone(&instance),
+            &config.consumer_group,
+        ));
+        let (tx, rx) = mpsc::unbounded_channel();
+        let running = Running {
+            instance: Arc::clone(&instance),
+            rebalance,
+            offset_store,
+            tx,
+            rx: tokio::sync::Mutex::new(rx),
+        };
+        if self.running.set(running).is_err() {
+            return Err(MQClientError::client(
+                "the lite pull consumer has been started before",
+            ));
+        }
+        instance.register_consumer(self.me())?;
+        instance.start();
+        let topics: Vec<String> = self.subscriptions.lock().keys().cloned().collect();
+        for topic in &topics {
+            instance
+                .update_topic_route_info_from_name_server_for(topic, None)
+                .await;
+        }
+        instance.send_heartbeat_to_all_broker_with_lock().await;
+        let assigned = self.assigned_by_user.lock().clone();
+        match assigned {
+            Some(mqs) => self.apply_assignment(mqs).await,
+            None => instance.rebalance_immediately(),
+        }
+        tracing::info!(group = %config.consumer_group, client_id = instance.client_id(), "lite pull consumer started");
+        Ok(())
+    }
+
+    async fn shutdown(&self) {
+        if self.stopped.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Some(running) = self.running.get() else {
+            return;
+        };
+        if self.config.auto_commit {
+            self.commit_all(true).await;
+        }
+        let queues = std::mem::take(&mut *self.queues.lock());
+        for state in queues.values() {
+            state.pq.set_dropped(true);
+            state.task.abort();
+        }
+        running
+            .instance
+            .unregister_consumer(&self.config.consumer_group)
+            .await;
+    }
+
+    /// Assign mode: start the new queues, stop the others.
+    async fn apply_assignment(&self, mqs: Vec<MessageQueue>) {
+        let stale: Vec<MessageQueue> = self
+            .queues
+            .lock()
+            .keys()
+            .filter(|mq| !mqs.contains(mq))
+            .cloned()
+            .collect();
+        for mq in stale {
+            self.stop_queue(&mq);
+        }
+        for mq in mqs {
+            if self.queues.lock().contains_key(&mq) {
+                continue;
+            }
+            match self.compute_pull_from_where_impl(&mq).await {
+                Ok(offset) if offset >= 0 => {
+                    self.start_queue(mq, offset, Arc::new(ProcessQueue::new()))
+                }
+                Ok(_) | Err(_) => {
+                    tracing::warn!(%mq, "assign: cannot tell where to start, queue skipped")
+                }
+            }
+        }
+    }
+
+    fn start_queue(&self, mq: MessageQueue, offset: i64, pq: Arc<ProcessQueue>) {
+        let pull_offset = Arc::new(AtomicI64::new(offset));
+        let consume_offset = Arc::new(AtomicI64::new(-1));
+        let task = tokio::spawn(
+            self.me()
+                .pull_task(mq.clone(), Arc::clone(&pq), pull_offset),
+        );
+        let state = QueueState {
+            pq,
+            consume_offset,
+            task,
+        };
+        if let Some(old) = self.queues.lock().insert(mq, state) {
+            old.pq.set_dropped(true);
+            old.task.abort();
+        }
+    }
+
+    fn stop_queue(&self, mq: &MessageQueue) -> Option<i64> {
+        let state = self.queues.lock().remove(mq)?;
+        state.pq.set_dropped(true);
+        state.task.abort();
+        Some(state.consume_offset.load(Ordering::Acquire))
+    }
+
+    /// Java `PullTaskImpl`: keeps one queue's buffer filled.
+    async fn pull_task(
+        self: Arc<Self>,
+        mq: MessageQueue,
+        pq: Arc<ProcessQueue>,
+        pull_offset: Arc<AtomicI64>,
+    ) {
+        let Some(running) = self.running.get() else {
+            return;
+        };
+        let expression = self
+            .subscriptions
+            .lock()
+            .get(&mq.topic)
+            .cloned()
+            .unwrap_or_else(|| "*".to_string());
+        let subscription = SubscriptionData::build(&mq.topic, &expression, None, 0);
+        while !pq.is_dropped() && !self.stopped.load(Ordering::Acquire) {
+            if pq.msg_count() > self.config.pull_threshold_for_queue {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            pq.touch_last_pull();
+            let offset = pull_offset.load(Ordering::Acquire);
+            let broker_id = self.pull_api_wrapper.recalculate_pull_from_which_node(&mq);
+            let Some(broker) = running.instance.find_broker_address_in_subscribe(
+                &mq.broker_name,
+                broker_id,
+                false,
+            ) else {
+                running
+                    .instance
+                    .update_topic_route_info_from_name_server_for(&mq.topic, None)
+                    .await;
+                tokio::time::sleep(self.config.pull_time_delay_when_exception).await;
+                continue;
+            };
+            let header = PullMessageRequestHeader {
+                consumer_group: self.config.consumer_group.clone(),
+                topic: mq.topic.clone(),
+                queue_id: mq.queue_id,
+                queue_offset: offset,
+                max_msg_nums: self.config.pull_batch_size,
+                sys_flag: PullSysFlag::build_sys_flag(false, true, true, false),
+                commit_offset: 0,
+                suspend_timeout_millis: self.config.broker_suspend_max_time.as_millis() as i64,
+                subscription: Some(subscription.sub_string.clone()),
+                sub_version: 0,
+                expression_type: Some(subscription.expression_type.clone()),
+                broker_name: Some(mq.broker_name.clone()),
+                ..Default::default()
+            };
+            let pulled = running
+                .instance
+                .api()
+                .pull_message(
+                    &broker.broker_addr,
+                    header,
+                    self.config.consumer_pull_timeout,
+                )
+                .await;
+            let (result, body) = match pulled {
+                Ok(found) => found,
+                Err(e) => {
+                    tracing::warn!(%mq, error = %e, "lite pull failed, retrying later");
+                    tokio::time::sleep(self.config.pull_time_delay_when_exception).await;
+                    continue;
+                }
+            };
+            let result = self.pull_api_wrapper.process_pull_result(
+                &mq,
+                &self.config.consumer_group,
+                result,
+                body,
+                &subscription,
+            );
+            if pq.is_dropped() {
+                break;
+            }
+            match result.pull_status {
+                PullStatus::Found if !result.msg_found_list.is_empty() => {
+                    pq.put_message(&result.msg_found_list);
+                    let request = ConsumeRequest {
+                        msgs: result.msg_found_list,
+                        mq: mq.clone(),
+                        pq: Arc::clone(&pq),
+                    };
+                    if running.tx.send(request).is_err() {
+                        break;
+                    }
+                }
+                PullStatus::OffsetIllegal => {
+                    tracing::warn!(%mq, wrong = offset, corrected = result.next_begin_offset, "lite pull: offset illegal, corrected");
+                }
+                _ => {}
+            }
+            // A `seek` may have moved the offset meanwhile; only advance from
+            // the offset this pull started at.
+            let _ = pull_offset.compare_exchange(
+                offset,
+                result.next_begin_offset,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+        }
+    }
+
+    async fn poll(&self, timeout: Duration) -> Vec<Arc<MessageExt>> {
+        let Some(running) = self.running.get() else {
+            return Vec::new();
+        };
+        if self.config.auto_commit
+            && self.last_commit.lock().elapsed() >= self.config.auto_commit_interval
+        {
+            self.commit_all(false).await;
+        }
+        let deadline = Instant::now() + timeout;
+        let mut rx = running.rx.lock().await;
+        loop {
+            let request = match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(request)) => request,
+                Ok(None) | Err(_) => return Vec::new(),
+            };
+            if request.pq.is_dropped() {
+                continue; // the queue was reassigned or sought meanwhile
+            }
+            let offset = request.pq.remove_message(&request.msgs);
+            if let Some(state) = self.queues.lock().get(&request.mq)
+                && Arc::ptr_eq(&state.pq, &request.pq)
+            {
+                state.consume_offset.fetch_max(offset, Ordering::AcqRel);
+            }
+            return request.msgs;
+        }
+    }
+
+    /// Java `commitAll`: consume offsets → offset store → broker.
+    async fn commit_all(&self, wait: bool) {
+        let Some(running) = self.running.get() else {
+            return;
+        };
+        *self.last_commit.lock() = Instant::now();
+        let offsets: Vec<(MessageQueue, i64)> = self
+            .queues
+            .lock()
+            .iter()
+            .map(|(mq, s)| (mq.clone(), s.consume_offset.load(Ordering::Acquire)))
+            .filter(|(_, offset)| *offset >= 0)
+            .collect();
+        for (mq, offset) in &offsets {
+            running.offset_store.update_offset(mq, *offset, false);
+        }
+        let mqs = offsets.into_iter().map(|(mq, _)| mq).collect();
+        running.offset_store.persist_all(&mqs, wait).await;
+    }
+
+    async fn seek(&self, mq: &MessageQueue, offset: i64) -> MQResult<()> {
+        let running = self.running()?;
+        let admin = MQAdminImpl::new(&running.instance);
+        let (min, max) = (admin.min_offset(mq).await?, admin.max_offset(mq).await?);
+        if offset < min || offset > max {
+            return Err(MQClientError::client(format!(
+                "seek offset {offset} is outside [{min}, {max}] of {mq}"
+            )));
+        }
+        if !self.queues.lock().contains_key(mq) {
+            return Err(MQClientError::client(format!(
+                "{mq} is not assigned to this consumer"
+            )));
+        }
+        self.stop_queue(mq);
+        running.offset_store.update_offset(mq, offset, false);
+        self.start_queue(mq.clone(), offset, Arc::new(ProcessQueue::new()));
+        if let Some(state) = self.queues.lock().get(mq) {
+            state.consume_offset.store(offset, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// Java `RebalanceLitePullImpl#computePullFromWhereWithException`.
+    async fn compute_pull_from_where_impl(&self, mq: &MessageQueue) -> MQResult<i64> {
+        let running = self.running()?;
+        let last = running
+            .offset_store
+            .read_offset(mq, ReadOffsetType::ReadFromStore)
+            .await;
+        if last >= 0 {
+            return Ok(last);
+        }
+        if last != -1 {
+            return Err(MQClientError::client(format!(
+                "cannot read the committed offset of {mq}"
+            )));
+        }
+        let admin = MQAdminImpl::new(&running.instance);
+        match self.config.consume_from_where {
+            ConsumeFromWhere::ConsumeFromLastOffset => admin.max_offset(mq).await,
+            ConsumeFromWhere::ConsumeFromFirstOffset => Ok(0),
+            ConsumeFromWhere::ConsumeFromTimestamp => {
+                admin.search_offset(mq, now_millis() - 30 * 60 * 1000).await
+            }
+        }
+    }
+}
+
+/// Java `RebalanceLitePullImpl`.
+impl RebalanceHooks for LiteInner {
+    fn remove_unnecessary_message_queue<'a>(
+        &'a self,
+        mq: &'a MessageQueue,
+        _pq: &'a ProcessQueue,
+    ) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let Some(running) = self.running.get() else {
+                return true;
+            };
+            if let Some(offset) = self.stop_queue(mq).filter(|o| *o >= 0) {
+                running.offset_store.update_offset(mq, offset, false);
+            }
+            running.offset_store.persist(mq).await;
+            running.offset_store.remove_offset(mq);
+            true
+        })
+    }
+
+    fn compute_pull_from_where<'a>(&'a self, mq: &'a MessageQueue) -> BoxFuture<'a, MQResult<i64>> {
+        Box::pin(self.compute_pull_from_where_impl(mq))
+    }
+
+    fn dispatch_pull_request(&self, requests: Vec<PullRequest>) {
+        for request in requests {
+            self.start_queue(
+                request.message_queue,
+                request.next_offset,
+                request.process_queue,
+            );
+        }
+    }
+
+    fn remove_dirty_offset(&self, mq: &MessageQueue) {
+        if let Some(running) = self.running.get() {
+            running.offset_store.remove_offset(mq);
+        }
+    }
+
+    fn drops_expired_queues(&self) -> bool {
+        // The pull tasks here are replaced by `seek`; the rebalance table's
+        // process queue may be an old one, and its pull time says nothing.
+        false
+    }
+}
+
+impl MQConsumerInner for LiteInner {
+    fn group_name(&self) -> &str {
+        &self.config.consumer_group
+    }
+
+    fn message_model(&self) -> MessageModel {
+        MessageModel::Clustering
+    }
+
+    fn consume_type(&self) -> ConsumeType {
+        ConsumeType::ConsumeActively
+    }
+
+    fn consume_from_where(&self) -> ConsumeFromWhere {
+        self.config.consume_from_where
+    }
+
+    fn subscriptions(&self) -> Vec<SubscriptionData> {
+        self.running
+            .get()
+            .map(|r| r.rebalance.subscriptions())
+            .unwrap_or_default()
+    }
+
+    fn do_rebalance(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if self.stopped.load(Ordering::Acquire) || self.assigned_by_user.lock().is_some() {
+                return;
+            }
+            if let Some(running) = self.running.get() {
+                running.rebalance.do_rebalance(self).await;
+            }
+        })
+    }
+
+    fn persist_consumer_offset(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Some(running) = self.running.get() {
+                let mqs = self.queues.lock().keys().cloned().collect();
+                running.offset_store.persist_all(&mqs, false).await;
+            }
+        })
+    }
+
+    fn update_topic_subscribe_info(&self, topic: &str, info: &[MessageQueue]) {
+        if let Some(running) = self.running.get() {
+            running.rebalance.set_topic_subscribe_info(topic, info);
+        }
+    }
+
+    fn is_subscribe_topic_need_update(&self, topic: &str) -> bool {
+        self.running
+            .get()
+            .is_some_and(|r| r.rebalance.need_topic_info(topic))
+    }
+
+    fn reset_offset<'a>(
+        &'a self,
+        _topic: &'a str,
+        offsets: &'a [(MessageQueue, i64)],
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            for (mq, offset) in offsets {
+                if let Err(e) = self.seek(mq, *offset).await {
+                    tracing::warn!(%mq, error = %e, "reset offset: seek failed");
+                }
+            }
+        })
+    }
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
