@@ -130,8 +130,10 @@ mod tests {
 
     #[test]
     fn register_period_is_clamped() {
-        let mut c = BrokerConfig::default();
-        c.register_name_server_period = 1000;
+        let mut c = BrokerConfig {
+            register_name_server_period: 1000,
+            ..Default::default()
+        };
         assert_eq!(c.register_period_millis(), 10_000);
         c.register_name_server_period = 600_000;
         assert_eq!(c.register_period_millis(), 60_000);

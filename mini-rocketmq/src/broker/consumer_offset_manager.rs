@@ -93,7 +93,14 @@ impl ConsumerOffsetManager {
     /// Record that `group` has consumed `topic`/`queue_id` up to (not
     /// including) `offset`. A value lower than the stored one is accepted —
     /// consumers move back on purpose after a reset — but logged, as Java does.
-    pub fn commit_offset(&self, client_host: &str, group: &str, topic: &str, queue_id: i32, offset: i64) {
+    pub fn commit_offset(
+        &self,
+        client_host: &str,
+        group: &str,
+        topic: &str,
+        queue_id: i32,
+        offset: i64,
+    ) {
         let k = key(topic, group);
         let previous = {
             let mut table = self.table.lock();
@@ -102,8 +109,15 @@ impl ConsumerOffsetManager {
         self.dirty.store(true, Ordering::Release);
         if let Some(prev) = previous {
             if offset < prev {
-                tracing::warn!(client_host, group, topic, queue_id, offset, stored = prev,
-                    "[NOTIFYME] update consumer offset less than store");
+                tracing::warn!(
+                    client_host,
+                    group,
+                    topic,
+                    queue_id,
+                    offset,
+                    stored = prev,
+                    "[NOTIFYME] update consumer offset less than store"
+                );
             }
         }
     }
@@ -239,8 +253,14 @@ mod tests {
         m.commit_offset("c", "cg", "T", 0, 17);
         m.commit_offset("c", "cg", "T", 1, 4);
         assert_eq!(m.query_offset("cg", "T", 0), 17);
-        assert_eq!(m.which_topic_by_consumer("cg"), HashSet::from(["T".to_string()]));
-        assert_eq!(m.which_group_by_topic("T"), HashSet::from(["cg".to_string()]));
+        assert_eq!(
+            m.which_topic_by_consumer("cg"),
+            HashSet::from(["T".to_string()])
+        );
+        assert_eq!(
+            m.which_group_by_topic("T"),
+            HashSet::from(["cg".to_string()])
+        );
     }
 
     #[test]
@@ -250,7 +270,10 @@ mod tests {
         m.commit_offset("c", "cg", "TopicTest", 0, 17);
         m.persist_if_dirty().unwrap();
         let text = std::fs::read_to_string(m.config_file_path()).unwrap();
-        assert!(text.contains(r#""offsetTable":{"TopicTest@cg":{0:17}}"#), "{text}");
+        assert!(
+            text.contains(r#""offsetTable":{"TopicTest@cg":{0:17}}"#),
+            "{text}"
+        );
         let again = ConsumerOffsetManager::new(dir.path());
         assert!(again.load());
         assert_eq!(again.query_offset("cg", "TopicTest", 0), 17);

@@ -49,7 +49,12 @@ impl RebalanceLockManager {
     /// Java `tryLockBatch`: lock (or renew) every queue of `mqs` for
     /// `client_id` that is free, expired or already its own. Returns the
     /// queues the client now holds; the others are held by someone else.
-    pub fn try_lock_batch(&self, group: &str, mqs: &BTreeSet<MessageQueue>, client_id: &str) -> BTreeSet<MessageQueue> {
+    pub fn try_lock_batch(
+        &self,
+        group: &str,
+        mqs: &BTreeSet<MessageQueue>,
+        client_id: &str,
+    ) -> BTreeSet<MessageQueue> {
         let now = Instant::now();
         let mut locked = BTreeSet::new();
         let mut table = self.table.lock();
@@ -101,8 +106,10 @@ impl RebalanceLockManager {
                     group_table.remove(mq);
                     tracing::info!(group, client_id, mq = ?mq, "RebalanceLockManager#unlockBatch: message queue unlocked");
                 }
-                Some(entry) => tracing::warn!(group, holder = %entry.client_id, client_id, mq = ?mq,
-                    "unlockBatch: message queue locked by other client"),
+                Some(entry) => {
+                    tracing::warn!(group, holder = %entry.client_id, client_id, mq = ?mq,
+                    "unlockBatch: message queue locked by other client")
+                }
                 None => {}
             }
         }
@@ -127,7 +134,9 @@ mod tests {
     use super::*;
 
     fn mqs(ids: &[i32]) -> BTreeSet<MessageQueue> {
-        ids.iter().map(|i| MessageQueue::new("T", "b", *i)).collect()
+        ids.iter()
+            .map(|i| MessageQueue::new("T", "b", *i))
+            .collect()
     }
 
     #[tokio::test(start_paused = true)]

@@ -72,7 +72,10 @@ impl SubscriptionGroupManager {
     /// The group's config; created with defaults when auto-creation is on.
     /// `None` means the group is unknown and may not consume
     /// (SUBSCRIPTION_GROUP_NOT_EXIST).
-    pub fn find_subscription_group_config(&self, group: &str) -> Option<Arc<SubscriptionGroupConfig>> {
+    pub fn find_subscription_group_config(
+        &self,
+        group: &str,
+    ) -> Option<Arc<SubscriptionGroupConfig>> {
         if let Some(c) = self.table.read().groups.get(group) {
             return Some(c.clone());
         }
@@ -89,7 +92,10 @@ impl SubscriptionGroupManager {
             table.data_version.next_version();
             c
         };
-        tracing::info!(group, "SubscriptionGroupManager: auto create new subscription group");
+        tracing::info!(
+            group,
+            "SubscriptionGroupManager: auto create new subscription group"
+        );
         self.changed.notify_one();
         Some(created)
     }
@@ -190,7 +196,13 @@ mod tests {
         m.persist().unwrap();
         let again = SubscriptionGroupManager::new(dir.path(), false);
         assert!(again.load());
-        assert_eq!(again.find_subscription_group_config("orders").unwrap().retry_queue_nums, 2);
+        assert_eq!(
+            again
+                .find_subscription_group_config("orders")
+                .unwrap()
+                .retry_queue_nums,
+            2
+        );
         assert!(again.find_subscription_group_config("cg").is_some());
         assert!(again.find_subscription_group_config("unknown").is_none());
     }

@@ -98,17 +98,31 @@ impl TopicConfigManager {
         ));
         // The cluster topic keeps TopicConfig's 16/16 queues, as Java does.
         let mut cluster = TopicConfig::new(broker_config.broker_cluster_name.clone());
-        cluster.perm = perm::PERM_INHERIT | if broker_config.cluster_topic_enable { rw } else { 0 };
+        cluster.perm = perm::PERM_INHERIT
+            | if broker_config.cluster_topic_enable {
+                rw
+            } else {
+                0
+            };
         put(cluster);
-        let broker_perm =
-            perm::PERM_INHERIT | if broker_config.broker_topic_enable { rw } else { 0 };
+        let broker_perm = perm::PERM_INHERIT
+            | if broker_config.broker_topic_enable {
+                rw
+            } else {
+                0
+            };
         put(TopicConfig::with_queues(
             broker_config.broker_name.clone(),
             1,
             1,
             broker_perm,
         ));
-        put(TopicConfig::with_queues(RMQ_SYS_OFFSET_MOVED_EVENT, 1, 1, rw));
+        put(TopicConfig::with_queues(
+            RMQ_SYS_OFFSET_MOVED_EVENT,
+            1,
+            1,
+            rw,
+        ));
         put(TopicConfig::with_queues(
             RMQ_SYS_SCHEDULE_TOPIC,
             SCHEDULE_TOPIC_QUEUE_NUM,
@@ -136,13 +150,21 @@ impl TopicConfigManager {
             rw,
         ));
         put(TopicConfig::with_queues(
-            format!("{SYNC_BROKER_MEMBER_GROUP_PREFIX}{}", broker_config.broker_name),
+            format!(
+                "{SYNC_BROKER_MEMBER_GROUP_PREFIX}{}",
+                broker_config.broker_name
+            ),
             1,
             1,
             perm::PERM_INHERIT,
         ));
         put(TopicConfig::with_queues(RMQ_SYS_TRANS_HALF_TOPIC, 1, 1, rw));
-        put(TopicConfig::with_queues(RMQ_SYS_TRANS_OP_HALF_TOPIC, 1, 1, rw));
+        put(TopicConfig::with_queues(
+            RMQ_SYS_TRANS_OP_HALF_TOPIC,
+            1,
+            1,
+            rw,
+        ));
 
         TopicConfigManager {
             config_file: store_path_root_dir.join("config").join("topics.json"),
@@ -183,8 +205,12 @@ impl TopicConfigManager {
                 return Some(existing.clone());
             }
             let Some(template) = table.topics.get(default_topic) else {
-                tracing::warn!(topic, default_topic, producer = remote_addr,
-                    "create new topic failed: the default topic does not exist");
+                tracing::warn!(
+                    topic,
+                    default_topic,
+                    producer = remote_addr,
+                    "create new topic failed: the default topic does not exist"
+                );
                 return None;
             };
             let mut template_perm = template.perm;
@@ -194,15 +220,24 @@ impl TopicConfigManager {
                 template_perm = perm::PERM_READ | perm::PERM_WRITE;
             }
             if !perm::is_inherited(template_perm) {
-                tracing::warn!(topic, default_topic, perm = template_perm, producer = remote_addr,
-                    "create new topic failed: the default topic has no INHERIT permission");
+                tracing::warn!(
+                    topic,
+                    default_topic,
+                    perm = template_perm,
+                    producer = remote_addr,
+                    "create new topic failed: the default topic has no INHERIT permission"
+                );
                 return None;
             }
             let queue_nums = client_default_topic_queue_nums
                 .min(template.write_queue_nums)
                 .max(0);
-            let mut tc =
-                TopicConfig::with_queues(topic, queue_nums, queue_nums, template_perm & !perm::PERM_INHERIT);
+            let mut tc = TopicConfig::with_queues(
+                topic,
+                queue_nums,
+                queue_nums,
+                template_perm & !perm::PERM_INHERIT,
+            );
             tc.topic_sys_flag = topic_sys_flag;
             tc.topic_filter_type = template.topic_filter_type;
             let tc = Arc::new(tc);
@@ -210,9 +245,15 @@ impl TopicConfigManager {
             table.data_version.next_version();
             tc
         };
-        tracing::info!(topic, default_topic, producer = remote_addr,
-            read = created.read_queue_nums, write = created.write_queue_nums, perm = created.perm,
-            "TopicConfigManager#createTopicInSendMessageMethod: created new topic");
+        tracing::info!(
+            topic,
+            default_topic,
+            producer = remote_addr,
+            read = created.read_queue_nums,
+            write = created.write_queue_nums,
+            perm = created.perm,
+            "TopicConfigManager#createTopicInSendMessageMethod: created new topic"
+        );
         self.changed.notify_one();
         Some(created)
     }
@@ -242,8 +283,12 @@ impl TopicConfigManager {
             table.data_version.next_version();
             tc
         };
-        tracing::info!(topic, queues = queue_nums, perm,
-            "TopicConfigManager#createTopicInSendMessageBackMethod: created new topic");
+        tracing::info!(
+            topic,
+            queues = queue_nums,
+            perm,
+            "TopicConfigManager#createTopicInSendMessageBackMethod: created new topic"
+        );
         self.changed.notify_one();
         created
     }
@@ -253,7 +298,9 @@ impl TopicConfigManager {
     pub fn update_topic_config(&self, tc: TopicConfig) {
         {
             let mut table = self.table.write();
-            let old = table.topics.insert(tc.topic_name.clone(), Arc::new(tc.clone()));
+            let old = table
+                .topics
+                .insert(tc.topic_name.clone(), Arc::new(tc.clone()));
             table.data_version.next_version();
             match old {
                 Some(old) => tracing::info!(topic = %tc.topic_name, old = ?*old, new = ?tc,
@@ -362,12 +409,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let m = manager(dir.path());
         let tbw = m.select_topic_config("TBW102").unwrap();
-        assert_eq!((tbw.read_queue_nums, tbw.write_queue_nums, tbw.perm), (8, 8, 7));
-        assert_eq!(m.select_topic_config("SCHEDULE_TOPIC_XXXX").unwrap().read_queue_nums, 18);
-        assert_eq!(m.select_topic_config("BenchmarkTest").unwrap().write_queue_nums, 1024);
+        assert_eq!(
+            (tbw.read_queue_nums, tbw.write_queue_nums, tbw.perm),
+            (8, 8, 7)
+        );
+        assert_eq!(
+            m.select_topic_config("SCHEDULE_TOPIC_XXXX")
+                .unwrap()
+                .read_queue_nums,
+            18
+        );
+        assert_eq!(
+            m.select_topic_config("BenchmarkTest")
+                .unwrap()
+                .write_queue_nums,
+            1024
+        );
         assert_eq!(m.select_topic_config("DefaultCluster").unwrap().perm, 7);
         assert_eq!(m.select_topic_config("broker-a").unwrap().perm, 7);
-        assert!(m.select_topic_config("DefaultCluster_REPLY_TOPIC").is_some());
+        assert!(
+            m.select_topic_config("DefaultCluster_REPLY_TOPIC")
+                .is_some()
+        );
     }
 
     #[test]
@@ -378,7 +441,10 @@ mod tests {
         let tc = m
             .create_topic_in_send_message_method("TopicTest", "TBW102", "1.2.3.4:5", 4, 0)
             .unwrap();
-        assert_eq!((tc.read_queue_nums, tc.write_queue_nums, tc.perm), (4, 4, 6));
+        assert_eq!(
+            (tc.read_queue_nums, tc.write_queue_nums, tc.perm),
+            (4, 4, 6)
+        );
         assert_eq!(m.data_version().counter, v0.counter + 1);
         // A second call returns the same topic without another version bump.
         m.create_topic_in_send_message_method("TopicTest", "TBW102", "x", 16, 0)
@@ -389,14 +455,22 @@ mod tests {
     #[test]
     fn no_auto_create_without_template_or_when_disabled() {
         let dir = tempfile::tempdir().unwrap();
-        let mut cfg = BrokerConfig::default();
-        cfg.auto_create_topic_enable = false;
+        let cfg = BrokerConfig {
+            auto_create_topic_enable: false,
+            ..Default::default()
+        };
         let m = TopicConfigManager::new(&cfg, dir.path());
         assert!(m.select_topic_config("TBW102").is_none());
-        assert!(m.create_topic_in_send_message_method("T", "TBW102", "x", 4, 0).is_none());
+        assert!(
+            m.create_topic_in_send_message_method("T", "TBW102", "x", 4, 0)
+                .is_none()
+        );
         // Even a TBW102 loaded from an old topics.json is no template now.
         m.update_topic_config(TopicConfig::with_queues("TBW102", 8, 8, 7));
-        assert!(m.create_topic_in_send_message_method("T", "TBW102", "x", 4, 0).is_none());
+        assert!(
+            m.create_topic_in_send_message_method("T", "TBW102", "x", 4, 0)
+                .is_none()
+        );
     }
 
     #[test]

@@ -23,7 +23,12 @@ pub struct ClientChannelInfo {
 }
 
 impl ClientChannelInfo {
-    pub fn new(channel: Channel, client_id: impl Into<String>, language: LanguageCode, version: i32) -> Self {
+    pub fn new(
+        channel: Channel,
+        client_id: impl Into<String>,
+        language: LanguageCode,
+        version: i32,
+    ) -> Self {
         ClientChannelInfo {
             channel,
             client_id: client_id.into(),

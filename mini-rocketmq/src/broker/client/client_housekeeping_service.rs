@@ -26,7 +26,10 @@ pub struct ClientHousekeepingService {
 }
 
 impl ClientHousekeepingService {
-    pub fn new(producer_manager: Arc<ProducerManager>, consumer_manager: Arc<ConsumerManager>) -> Self {
+    pub fn new(
+        producer_manager: Arc<ProducerManager>,
+        consumer_manager: Arc<ConsumerManager>,
+    ) -> Self {
         ClientHousekeepingService {
             producer_manager,
             consumer_manager,

@@ -29,7 +29,12 @@ pub struct ConsumerGroupInfo {
 }
 
 impl ConsumerGroupInfo {
-    pub fn new(group_name: &str, consume_type: &str, message_model: &str, consume_from_where: &str) -> Self {
+    pub fn new(
+        group_name: &str,
+        consume_type: &str,
+        message_model: &str,
+        consume_from_where: &str,
+    ) -> Self {
         ConsumerGroupInfo {
             group_name: group_name.to_string(),
             consume_type: consume_type.to_string(),
@@ -43,7 +48,13 @@ impl ConsumerGroupInfo {
 
     /// Java `updateChannel`: record (or refresh) a member. Returns `true` when
     /// the connection is new to the group.
-    pub fn update_channel(&mut self, info: ClientChannelInfo, consume_type: &str, message_model: &str, consume_from_where: &str) -> bool {
+    pub fn update_channel(
+        &mut self,
+        info: ClientChannelInfo,
+        consume_type: &str,
+        message_model: &str,
+        consume_from_where: &str,
+    ) -> bool {
         self.consume_type = consume_type.to_string();
         self.message_model = message_model.to_string();
         self.consume_from_where = consume_from_where.to_string();
@@ -80,11 +91,13 @@ impl ConsumerGroupInfo {
                 None => {
                     tracing::info!(group = %self.group_name, topic = %sub.topic, expression = %sub.sub_string,
                         "subscription changed, add new topic");
-                    self.subscriptions.insert(sub.topic.clone(), Arc::new(sub.clone()));
+                    self.subscriptions
+                        .insert(sub.topic.clone(), Arc::new(sub.clone()));
                     updated = true;
                 }
                 Some(old) if sub.sub_version > old.sub_version => {
-                    self.subscriptions.insert(sub.topic.clone(), Arc::new(sub.clone()));
+                    self.subscriptions
+                        .insert(sub.topic.clone(), Arc::new(sub.clone()));
                 }
                 Some(_) => {}
             }
@@ -103,7 +116,10 @@ impl ConsumerGroupInfo {
     /// Client ids of every member, in connection order of the table
     /// (callers sort when they need a stable order).
     pub fn all_client_ids(&self) -> Vec<String> {
-        self.channels.values().map(|c| c.client_id.clone()).collect()
+        self.channels
+            .values()
+            .map(|c| c.client_id.clone())
+            .collect()
     }
 
     pub fn is_broadcast(&self) -> bool {

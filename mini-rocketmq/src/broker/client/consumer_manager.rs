@@ -39,7 +39,10 @@ pub struct ConsumerManager {
 }
 
 impl ConsumerManager {
-    pub fn new(channel_expired_timeout: Duration, notify_consumer_ids_changed_enable: bool) -> Self {
+    pub fn new(
+        channel_expired_timeout: Duration,
+        notify_consumer_ids_changed_enable: bool,
+    ) -> Self {
         ConsumerManager {
             table: RwLock::new(HashMap::new()),
             channel_expired_timeout,
@@ -95,9 +98,16 @@ impl ConsumerManager {
             let broadcast = g.is_broadcast();
             if g.channels.is_empty() {
                 table.remove(group);
-                tracing::info!(group, "unregister consumer ok, no any connection, and remove consumer group");
+                tracing::info!(
+                    group,
+                    "unregister consumer ok, no any connection, and remove consumer group"
+                );
             }
-            if notify && !broadcast { remaining } else { Vec::new() }
+            if notify && !broadcast {
+                remaining
+            } else {
+                Vec::new()
+            }
         };
         self.notify(group, &to_notify);
     }
@@ -147,7 +157,10 @@ impl ConsumerManager {
                 if g.channels.is_empty() {
                     empty_groups.push(name.clone());
                 } else if self.notify_consumer_ids_changed_enable && !g.is_broadcast() {
-                    notifications.push((name.clone(), g.channels.values().map(|c| c.channel.clone()).collect()));
+                    notifications.push((
+                        name.clone(),
+                        g.channels.values().map(|c| c.channel.clone()).collect(),
+                    ));
                 }
             }
             for name in empty_groups {
@@ -181,14 +194,38 @@ impl ConsumerManager {
     }
 
     /// The subscription a member of `group` registered for `topic`.
-    pub fn find_subscription_data(&self, group: &str, topic: &str) -> Option<Arc<SubscriptionData>> {
+    pub fn find_subscription_data(
+        &self,
+        group: &str,
+        topic: &str,
+    ) -> Option<Arc<SubscriptionData>> {
         let table = self.table.read();
         table.get(group)?.subscriptions.get(topic).cloned()
     }
 
     /// Whether the group has any member online.
     pub fn is_group_online(&self, group: &str) -> bool {
-        self.table.read().get(group).is_some_and(|g| !g.channels.is_empty())
+        self.table
+            .read()
+            .get(group)
+            .is_some_and(|g| !g.channels.is_empty())
+    }
+
+    /// The connections of the group's members.
+    pub fn channels_of(&self, group: &str) -> Vec<Channel> {
+        let table = self.table.read();
+        table
+            .get(group)
+            .map(|g| g.channels.values().map(|c| c.channel.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The group's message model (`CLUSTERING` / `BROADCASTING`).
+    pub fn message_model(&self, group: &str) -> Option<String> {
+        self.table
+            .read()
+            .get(group)
+            .map(|g| g.message_model.clone())
     }
 
     /// Topics the group subscribes to.
@@ -259,7 +296,15 @@ mod tests {
     fn register(m: &ConsumerManager, ch: &Channel, client: &str, topics: &[&str]) -> bool {
         let info = ClientChannelInfo::new(ch.clone(), client, LanguageCode::Java, 479);
         let subs: Vec<_> = topics.iter().map(|t| sub(t)).collect();
-        m.register_consumer("cg", info, "CONSUME_PASSIVELY", "CLUSTERING", "CONSUME_FROM_LAST_OFFSET", &subs, true)
+        m.register_consumer(
+            "cg",
+            info,
+            "CONSUME_PASSIVELY",
+            "CLUSTERING",
+            "CONSUME_FROM_LAST_OFFSET",
+            &subs,
+            true,
+        )
     }
 
     fn notifications(rx: &mut mpsc::UnboundedReceiver<RemotingCommand>) -> usize {
@@ -285,7 +330,10 @@ mod tests {
         // A second member: both are told.
         assert!(register(&m, &c2, "client-2", &["T"]));
         assert_eq!((notifications(&mut rx1), notifications(&mut rx2)), (1, 1));
-        assert_eq!(m.get_consumer_id_list("cg").unwrap(), vec!["client-1", "client-2"]);
+        assert_eq!(
+            m.get_consumer_id_list("cg").unwrap(),
+            vec!["client-1", "client-2"]
+        );
         assert!(m.find_subscription_data("cg", "T").is_some());
         // Its connection closes: the survivor is told, the list shrinks.
         assert!(m.do_channel_close_event(&c2));

@@ -80,7 +80,8 @@ impl ProducerManager {
             let mut table = self.table.write();
             for (group, members) in table.iter_mut() {
                 members.retain(|_, info| {
-                    let alive = now.saturating_duration_since(info.last_update) <= self.channel_expired_timeout;
+                    let alive = now.saturating_duration_since(info.last_update)
+                        <= self.channel_expired_timeout;
                     if !alive {
                         tracing::warn!(group = %group, client = %info.channel.remote_addr(),
                             "ProducerManager#scanNotActiveChannel: remove expired channel");

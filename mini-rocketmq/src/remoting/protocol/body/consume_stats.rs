@@ -73,12 +73,25 @@ mod tests {
         let mut cs = ConsumeStats::default();
         cs.offset_table.insert(
             MessageQueue::new("T", "broker-a", 0),
-            OffsetWrapper { broker_offset: 10, consumer_offset: 7, last_timestamp: 5, pull_offset: 7 },
+            OffsetWrapper {
+                broker_offset: 10,
+                consumer_offset: 7,
+                last_timestamp: 5,
+                pull_offset: 7,
+            },
         );
         let text = String::from_utf8(cs.encode()).unwrap();
         // The key is an object, not a string; its field order is MessageQueue's.
-        assert!(text.starts_with(r#"{"consumeTps":0.0,"offsetTable":{{"#), "{text}");
-        assert!(text.ends_with(r#"}:{"brokerOffset":10,"consumerOffset":7,"lastTimestamp":5,"pullOffset":7}}}"#), "{text}");
+        assert!(
+            text.starts_with(r#"{"consumeTps":0.0,"offsetTable":{{"#),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                r#"}:{"brokerOffset":10,"consumerOffset":7,"lastTimestamp":5,"pullOffset":7}}}"#
+            ),
+            "{text}"
+        );
         let back = ConsumeStats::decode(text.as_bytes()).unwrap();
         assert_eq!(back, cs);
         assert_eq!(back.compute_total_diff(), 3);

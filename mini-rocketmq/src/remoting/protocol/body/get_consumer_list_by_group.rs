@@ -35,7 +35,9 @@ mod tests {
 
     #[test]
     fn shape() {
-        let b = GetConsumerListByGroupResponseBody { consumer_id_list: vec!["a".into(), "b".into()] };
+        let b = GetConsumerListByGroupResponseBody {
+            consumer_id_list: vec!["a".into(), "b".into()],
+        };
         assert_eq!(b.encode(), br#"{"consumerIdList":["a","b"]}"#);
     }
 }

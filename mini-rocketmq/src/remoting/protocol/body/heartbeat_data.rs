@@ -137,7 +137,12 @@ impl SubscriptionData {
     /// Java `FilterAPI.build` for TAG expressions: split `sub_string` on `||`,
     /// trim, and fill `tagsSet`/`codeSet`. `*` or an empty string subscribes
     /// to everything (both sets empty, `subString` = `*`).
-    pub fn build(topic: &str, sub_string: &str, expression_type: Option<&str>, sub_version: i64) -> Self {
+    pub fn build(
+        topic: &str,
+        sub_string: &str,
+        expression_type: Option<&str>,
+        sub_version: i64,
+    ) -> Self {
         let mut data = SubscriptionData {
             topic: topic.to_string(),
             sub_version,

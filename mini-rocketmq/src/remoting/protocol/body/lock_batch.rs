@@ -70,7 +70,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(req.mq_set.len(), 1);
-        let resp = LockBatchResponseBody { lock_ok_mq_set: req.mq_set.clone() };
+        let resp = LockBatchResponseBody {
+            lock_ok_mq_set: req.mq_set.clone(),
+        };
         let text = String::from_utf8(resp.encode()).unwrap();
         assert!(text.starts_with(r#"{"lockOKMQSet":[{"#), "{text}");
     }

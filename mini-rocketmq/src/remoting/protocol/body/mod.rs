@@ -14,3 +14,4 @@ pub mod get_consumer_list_by_group;
 pub mod heartbeat_data;
 pub mod lock_batch;
 pub mod topic_stats_table;
+pub mod reset_offset_body;

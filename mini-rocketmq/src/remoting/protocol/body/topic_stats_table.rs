@@ -54,7 +54,11 @@ mod tests {
         let mut t = TopicStatsTable::default();
         t.offset_table.insert(
             MessageQueue::new("T", "b", 1),
-            TopicOffset { last_update_timestamp: 3, max_offset: 10, min_offset: 0 },
+            TopicOffset {
+                last_update_timestamp: 3,
+                max_offset: 10,
+                min_offset: 0,
+            },
         );
         let bytes = t.encode();
         assert!(String::from_utf8_lossy(&bytes).starts_with(r#"{"offsetTable":{{"#));

@@ -1,0 +1,422 @@
+//! `BrokerController`: one broker, assembled and started.
+//!
+//! Mirrors `org.apache.rocketmq.broker.BrokerController` (`initialize`,
+//! `start`, `shutdown`). It owns every part of a broker and is what the
+//! processors see (Java passes the controller to every processor too):
+//!
+//! ```text
+//!                    ┌──────────────── BrokerController ────────────────┐
+//!  TCP :10911 ──►    │ RemotingServer ── processors by request code     │
+//!                    │   SendMessage / PullMessage / ConsumerManage /   │
+//!                    │   ClientManage / QueryMessage / AdminBroker      │
+//!                    │ TopicConfigManager   ConsumerOffsetManager       │
+//!                    │ SubscriptionGroupManager  RebalanceLockManager   │
+//!                    │ ConsumerManager  ProducerManager  (client tables)│
+//!                    │ PullRequestHoldService ◄── store arrivals        │
+//!                    │ DefaultMessageStore (CommitLog, consume queues)  │
+//!                    │ BrokerOuterAPI ──► REGISTER_BROKER to namesrvs   │
+//!                    └──────────────────────────────────────────────────┘
+//! ```
+//!
+//! [`BrokerController::new`] is Java's `initialize`: open (and recover) the
+//! store, load `topics.json`, `consumerOffset.json` and
+//! `subscriptionGroup.json`. [`BrokerController::start`] binds the port,
+//! registers the processors, starts the store and the background tasks, and
+//! registers with the name servers; it returns a [`BrokerHandle`] whose
+//! [`shutdown`](BrokerHandle::shutdown) undoes all of it in the safe order:
+//! leave the name servers, stop serving, persist offsets and configs, then
+//! flush and close the store (which deletes the `abort` file — the next start
+//! is a normal recovery).
+//!
+//! ## Background tasks
+//!
+//! | task | period | Java |
+//! |---|---|---|
+//! | register with every name server | `registerNameServerPeriod` (30 s, first after 10 s) | `BrokerController#start` scheduled `registerBrokerAll` |
+//! | persist `consumerOffset.json` | `flushConsumerOffsetInterval` (5 s) | `ConsumerOffsetManager#persist` |
+//! | persist topics / groups and re-register after a change | on change | `TopicConfigManager#persist`, `registerBrokerData` |
+//! | drop silent clients | 10 s | `ClientHousekeepingService` |
+//! | re-check held pulls | ≤ 5 s | `PullRequestHoldService` |
+//!
+//! Blocking file writes run on tokio's blocking pool (`spawn_blocking`), never
+//! on the threads that serve requests.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+use crate::broker::broker_config::BrokerConfig;
+use crate::broker::broker_outer_api::{BrokerIdentity, BrokerOuterAPI};
+use crate::broker::client::client_housekeeping_service::ClientHousekeepingService;
+use crate::broker::client::consumer_manager::ConsumerManager;
+use crate::broker::client::producer_manager::ProducerManager;
+use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
+use crate::broker::longpolling::notify_message_arriving_listener::NotifyMessageArrivingListener;
+use crate::broker::longpolling::pull_request_hold_service::PullRequestHoldService;
+use crate::broker::processor::admin_broker_processor::AdminBrokerProcessor;
+use crate::broker::processor::client_manage_processor::ClientManageProcessor;
+use crate::broker::processor::consumer_manage_processor::ConsumerManageProcessor;
+use crate::broker::processor::pull_message_processor::PullMessageProcessor;
+use crate::broker::processor::query_message_processor::QueryMessageProcessor;
+use crate::broker::processor::send_message_processor::SendMessageProcessor;
+use crate::broker::rebalance_lock_manager::RebalanceLockManager;
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::common::config_manager::ConfigManager;
+use crate::common::perm;
+use crate::common::topic_config::TopicConfigSerializeWrapper;
+use crate::remoting::code::request_code;
+use crate::remoting::server::{RemotingServer, ServerConfig, ServerHandle};
+use crate::store::config::MessageStoreConfig;
+use crate::store::error::StoreError;
+use crate::store::message_store::DefaultMessageStore;
+
+/// Why a broker could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BrokerError {
+    #[error("message store: {0}")]
+    Store(#[from] StoreError),
+    #[error("config file {0} is corrupt and so is its .bak; fix or remove them")]
+    CorruptConfig(String),
+    #[error("brokerIP1 {0:?} is not an IP address")]
+    BadBrokerIp(String),
+    #[error("cannot listen on port {port}: {source}")]
+    Bind {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Everything one broker is made of. Shared (`Arc`) by the processors and
+/// background tasks once started.
+pub struct BrokerController {
+    pub broker_config: BrokerConfig,
+    pub store_config: MessageStoreConfig,
+    pub store: DefaultMessageStore,
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    pub consumer_manager: Arc<ConsumerManager>,
+    pub producer_manager: Arc<ProducerManager>,
+    pub rebalance_lock_manager: Arc<RebalanceLockManager>,
+    pub pull_request_hold_service: Arc<PullRequestHoldService>,
+    broker_outer_api: BrokerOuterAPI,
+    /// `brokerIP1:listenPort`, known once the port is bound.
+    store_host: OnceLock<SocketAddr>,
+}
+
+impl BrokerController {
+    /// Java `initialize`: open the store (recovering it if the last run
+    /// crashed) and load the config files. Nothing listens yet.
+    pub fn new(
+        broker_config: BrokerConfig,
+        store_config: MessageStoreConfig,
+    ) -> Result<Self, BrokerError> {
+        let root = store_config.store_path_root_dir.clone();
+        let topic_config_manager = Arc::new(TopicConfigManager::new(&broker_config, &root));
+        let consumer_offset_manager = Arc::new(ConsumerOffsetManager::new(&root));
+        let subscription_group_manager = Arc::new(SubscriptionGroupManager::new(
+            &root,
+            broker_config.auto_create_subscription_group,
+        ));
+        if !topic_config_manager.load() {
+            return Err(BrokerError::CorruptConfig(
+                topic_config_manager
+                    .config_file_path()
+                    .display()
+                    .to_string(),
+            ));
+        }
+        if !consumer_offset_manager.load() {
+            return Err(BrokerError::CorruptConfig(
+                consumer_offset_manager
+                    .config_file_path()
+                    .display()
+                    .to_string(),
+            ));
+        }
+        if !subscription_group_manager.load() {
+            return Err(BrokerError::CorruptConfig(
+                subscription_group_manager
+                    .config_file_path()
+                    .display()
+                    .to_string(),
+            ));
+        }
+        let store = DefaultMessageStore::open(store_config.clone())?;
+        let expiry = Duration::from_millis(broker_config.channel_expired_timeout);
+        let outer_api = BrokerOuterAPI::new(
+            broker_config.namesrv_addr_list(),
+            Duration::from_millis(broker_config.register_broker_timeout_mills),
+        );
+        Ok(BrokerController {
+            consumer_manager: Arc::new(ConsumerManager::new(
+                expiry,
+                broker_config.notify_consumer_ids_changed_enable,
+            )),
+            producer_manager: Arc::new(ProducerManager::new(expiry)),
+            rebalance_lock_manager: Arc::new(RebalanceLockManager::new()),
+            pull_request_hold_service: Arc::new(PullRequestHoldService::new(store.clone())),
+            broker_outer_api: outer_api,
+            store_host: OnceLock::new(),
+            topic_config_manager,
+            consumer_offset_manager,
+            subscription_group_manager,
+            store,
+            broker_config,
+            store_config,
+        })
+    }
+
+    /// The address written into every stored message as its store host and
+    /// used in offset message ids: `brokerIP1:listenPort`.
+    pub fn store_host(&self) -> SocketAddr {
+        // Set in `start` before any processor can run; the fallback only
+        // serves code that inspects a controller that was never started.
+        self.store_host
+            .get()
+            .copied()
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], self.broker_config.listen_port)))
+    }
+
+    /// `brokerIP1:listenPort` as text: the address the name servers hand out.
+    pub fn broker_addr(&self) -> String {
+        self.store_host().to_string()
+    }
+
+    fn identity(&self) -> BrokerIdentity {
+        let port = self.store_host().port();
+        BrokerIdentity {
+            cluster_name: self.broker_config.broker_cluster_name.clone(),
+            broker_name: self.broker_config.broker_name.clone(),
+            broker_id: self.broker_config.broker_id,
+            broker_addr: self.broker_addr(),
+            ha_server_addr: format!("{}:{}", self.broker_config.broker_ip2, port.wrapping_add(1)),
+        }
+    }
+
+    /// Java `registerBrokerAll`: the topic table as the name servers should
+    /// see it. A broker without read or write permission lends its
+    /// restriction to every topic.
+    pub async fn register_broker_all(&self) {
+        let mut wrapper: TopicConfigSerializeWrapper =
+            self.topic_config_manager.build_serialize_wrapper();
+        let broker_perm = self.broker_config.broker_permission;
+        if !perm::is_writeable(broker_perm) || !perm::is_readable(broker_perm) {
+            for tc in wrapper.topic_config_table.values_mut() {
+                tc.perm &= broker_perm;
+            }
+        }
+        let results = self
+            .broker_outer_api
+            .register_broker_all(&self.identity(), wrapper)
+            .await;
+        tracing::debug!(
+            registered = results.len(),
+            of = self.broker_outer_api.namesrv_addrs().len(),
+            "BrokerController#registerBrokerAll"
+        );
+    }
+
+    /// Java `start`: listen, serve, register. Consumes the controller; the
+    /// returned handle keeps it alive.
+    pub async fn start(self) -> Result<BrokerHandle, BrokerError> {
+        let ip: std::net::IpAddr = self
+            .broker_config
+            .broker_ip1
+            .parse()
+            .map_err(|_| BrokerError::BadBrokerIp(self.broker_config.broker_ip1.clone()))?;
+        let port = self.broker_config.listen_port;
+        let mut server = RemotingServer::bind(&format!("0.0.0.0:{port}"), ServerConfig::default())
+            .await
+            .map_err(|source| BrokerError::Bind { port, source })?;
+        let bound_port = server.local_addr().port();
+        // Set once, before the controller is shared: cannot already be set.
+        let _ = self.store_host.set(SocketAddr::new(ip, bound_port));
+
+        let broker = Arc::new(self);
+        let send = Arc::new(SendMessageProcessor::new(broker.clone()));
+        let pull = Arc::new(PullMessageProcessor::new(broker.clone()));
+        let consumer_manage = Arc::new(ConsumerManageProcessor::new(broker.clone()));
+        let client_manage = Arc::new(ClientManageProcessor::new(broker.clone()));
+        let query = Arc::new(QueryMessageProcessor::new(broker.clone()));
+        let admin = Arc::new(AdminBrokerProcessor::new(broker.clone()));
+        for code in [
+            request_code::SEND_MESSAGE,
+            request_code::SEND_MESSAGE_V2,
+            request_code::SEND_BATCH_MESSAGE,
+            request_code::CONSUMER_SEND_MSG_BACK,
+        ] {
+            server.register_processor(code, send.clone());
+        }
+        server.register_processor(request_code::PULL_MESSAGE, pull.clone());
+        for code in [
+            request_code::QUERY_CONSUMER_OFFSET,
+            request_code::UPDATE_CONSUMER_OFFSET,
+            request_code::GET_CONSUMER_LIST_BY_GROUP,
+        ] {
+            server.register_processor(code, consumer_manage.clone());
+        }
+        for code in [
+            request_code::HEART_BEAT,
+            request_code::UNREGISTER_CLIENT,
+            request_code::CHECK_CLIENT_CONFIG,
+        ] {
+            server.register_processor(code, client_manage.clone());
+        }
+        server.register_processor(request_code::QUERY_MESSAGE, query.clone());
+        server.register_processor(request_code::VIEW_MESSAGE_BY_ID, query);
+        server.register_default_processor(admin);
+        let housekeeping = Arc::new(ClientHousekeepingService::new(
+            broker.producer_manager.clone(),
+            broker.consumer_manager.clone(),
+        ));
+        server.set_channel_event_listener(housekeeping.clone());
+
+        // Long polling: the hold service re-runs pulls through the processor
+        // and is woken by the store's dispatcher.
+        broker
+            .pull_request_hold_service
+            .set_pull_message_processor(&pull);
+        broker
+            .store
+            .set_message_arriving_listener(Arc::new(NotifyMessageArrivingListener::new(
+                broker.pull_request_hold_service.clone(),
+            )));
+        broker.store.start()?;
+
+        let mut tasks = vec![
+            broker.pull_request_hold_service.start(),
+            housekeeping.start(),
+            spawn_offset_flush(broker.clone()),
+            spawn_topic_change_watch(broker.clone()),
+            spawn_group_change_watch(broker.clone()),
+        ];
+        let server = server.start();
+        broker.register_broker_all().await;
+        tasks.push(spawn_periodic_register(broker.clone()));
+
+        tracing::info!(
+            "The broker[{}, {}] boot success. serializeType=JSON and name server is {}",
+            broker.broker_config.broker_name,
+            broker.broker_addr(),
+            if broker.broker_config.namesrv_addr.is_empty() {
+                "(none)"
+            } else {
+                &broker.broker_config.namesrv_addr
+            }
+        );
+        Ok(BrokerHandle {
+            broker,
+            server,
+            tasks,
+        })
+    }
+
+    /// Write every config file now (blocking I/O).
+    fn persist_all(&self) {
+        let _ = self.consumer_offset_manager.persist();
+        let _ = self.topic_config_manager.persist();
+        let _ = self.subscription_group_manager.persist();
+    }
+}
+
+/// A running broker.
+pub struct BrokerHandle {
+    broker: Arc<BrokerController>,
+    server: ServerHandle,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl BrokerHandle {
+    /// The address clients use: `brokerIP1` and the bound port.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.broker.store_host()
+    }
+
+    /// The running controller, for tests and tools that look inside.
+    pub fn controller(&self) -> &Arc<BrokerController> {
+        &self.broker
+    }
+
+    /// Java `BrokerController#shutdown`: leave the name servers, stop
+    /// serving, persist, then close the store cleanly.
+    pub async fn shutdown(self) {
+        let broker = self.broker;
+        tracing::info!(broker = %broker.broker_config.broker_name, "broker shutting down");
+        broker
+            .broker_outer_api
+            .unregister_broker_all(&broker.identity())
+            .await;
+        // Held pulls get their (empty) answer now rather than a timeout later.
+        broker.pull_request_hold_service.wake_all();
+        self.server.shutdown().await;
+        for task in &self.tasks {
+            task.abort();
+        }
+        let closing = broker.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            closing.persist_all();
+            closing.store.shutdown();
+        })
+        .await;
+        broker.broker_outer_api.shutdown().await;
+        tracing::info!(broker = %broker.broker_config.broker_name, "broker shut down");
+    }
+}
+
+/// `consumerOffset.json` every `flushConsumerOffsetInterval`.
+fn spawn_offset_flush(broker: Arc<BrokerController>) -> JoinHandle<()> {
+    let period =
+        Duration::from_millis(broker.broker_config.flush_consumer_offset_interval.max(100));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let offsets = broker.consumer_offset_manager.clone();
+            let _ = tokio::task::spawn_blocking(move || offsets.persist_if_dirty()).await;
+        }
+    })
+}
+
+/// After a topic change: write `topics.json`, then re-register so the
+/// name servers learn the new route at once.
+fn spawn_topic_change_watch(broker: Arc<BrokerController>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            broker.topic_config_manager.changed().notified().await;
+            let topics = broker.topic_config_manager.clone();
+            let _ = tokio::task::spawn_blocking(move || topics.persist()).await;
+            broker.register_broker_all().await;
+        }
+    })
+}
+
+/// After a subscription group change: write `subscriptionGroup.json`.
+fn spawn_group_change_watch(broker: Arc<BrokerController>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            broker.subscription_group_manager.changed().notified().await;
+            let groups = broker.subscription_group_manager.clone();
+            let _ = tokio::task::spawn_blocking(move || groups.persist()).await;
+        }
+    })
+}
+
+/// REGISTER_BROKER every `registerNameServerPeriod`, the first after 10 s.
+fn spawn_periodic_register(broker: Arc<BrokerController>) -> JoinHandle<()> {
+    let period = Duration::from_millis(broker.broker_config.register_period_millis());
+    tokio::spawn(async move {
+        let first = tokio::time::Instant::now() + Duration::from_secs(10);
+        let mut tick = tokio::time::interval_at(first, period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            broker.register_broker_all().await;
+        }
+    })
+}

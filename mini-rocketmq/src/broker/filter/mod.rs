@@ -1,0 +1,3 @@
+//! Server-side message filtering (Java package `org.apache.rocketmq.broker.filter`).
+
+pub mod expression_message_filter;
