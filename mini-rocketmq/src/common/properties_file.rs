@@ -400,7 +400,10 @@ flag
         assert_eq!(c.listen_port, 10);
         assert_eq!(c.properties()[0], ("listenPort", "10".to_string()));
         let help = DemoConfig::property_help();
-        assert_eq!(help[1], ("enabled", "true".to_string(), "Whether it is on."));
+        assert_eq!(
+            help[1],
+            ("enabled", "true".to_string(), "Whether it is on.")
+        );
         assert_eq!(help[2].2, "");
     }
 
