@@ -29,7 +29,7 @@ use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController};
 
 /// Apache RocketMQ name server (mini-rocketmq).
 #[derive(Parser, Debug)]
-#[command(name = "mqnamesrv", version, about)]
+#[command(name = "mqnamesrv", version)]
 struct Cli {
     /// Name server config properties file (key=value lines, RocketMQ property names).
     #[arg(short = 'c', long = "configFile", value_name = "FILE")]
@@ -72,7 +72,9 @@ fn load_config(cli: &Cli) -> Result<NamesrvConfig, String> {
 }
 
 fn main() -> ExitCode {
-    let command = Cli::command().after_long_help(properties_help());
+    let command = Cli::command()
+        .after_help("Run with --help to list every property of the -c file.")
+        .after_long_help(properties_help());
     let cli = match Cli::from_arg_matches(&command.get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

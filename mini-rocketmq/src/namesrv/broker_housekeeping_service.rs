@@ -28,7 +28,7 @@ impl BrokerHousekeepingService {
     }
 
     fn destroy(&self, channel: &Channel, why: &'static str) {
-        if let Some(broker) = self.route_info_manager.on_channel_destroy(channel.id()) {
+        for broker in self.route_info_manager.on_channel_destroy(channel.id()) {
             tracing::info!(%broker, peer = %channel.remote_addr(), why, "broker removed with its channel");
         }
     }

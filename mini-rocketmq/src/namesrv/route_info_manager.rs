@@ -354,20 +354,24 @@ impl RouteInfoManager {
     }
 
     /// Java `onChannelDestroy(Channel)`: a connection closed (or went idle);
-    /// if a broker registered on it, remove that broker at once.
-    /// Returns the broker that was removed, if any.
-    pub fn on_channel_destroy(&self, channel_id: u64) -> Option<BrokerAddrInfo> {
-        let found = {
+    /// every broker that registered on it is removed at once. (Java stops at
+    /// the first; a real broker has one connection per name server, but a
+    /// test or tool registering several brokers over one connection should
+    /// not leave ghosts behind.) Returns the brokers removed.
+    pub fn on_channel_destroy(&self, channel_id: u64) -> Vec<BrokerAddrInfo> {
+        let found: Vec<BrokerAddrInfo> = {
             let t = self.tables.read();
             t.broker_live_table
                 .iter()
-                .find(|(_, live)| live.channel.as_ref().is_some_and(|c| c.id() == channel_id))
+                .filter(|(_, live)| live.channel.as_ref().is_some_and(|c| c.id() == channel_id))
                 .map(|(info, _)| info.clone())
+                .collect()
         };
-        let info = found?;
-        tracing::info!(broker = %info, "the broker's channel destroyed, unregister it at once");
-        self.on_channel_destroy_addr(&info);
-        Some(info)
+        for info in &found {
+            tracing::info!(broker = %info, "the broker's channel destroyed, unregister it at once");
+            self.on_channel_destroy_addr(info);
+        }
+        found
     }
 
     /// Java `onChannelDestroy(BrokerAddrInfo)`: find the name and id this
