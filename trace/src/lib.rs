@@ -5,7 +5,7 @@
 //! which RocketMQ Java method the step mirrors, and the facts that matter.
 //!
 //! ```text
-//! namesrv    RouteInfoManager#registerBroker            cluster=DefaultCluster broker=broker-a id=0 topics=2
+//! namesrv    RouteInfoManager#registerBroker                  cluster=DefaultCluster broker=broker-a id=0 topics=2
 //! client     MQClientAPIImpl#getTopicRouteInfoFromNameServer  topic=TopicTest -> SUCCESS brokers=[broker-a, broker-b]
 //! ```
 //!
@@ -55,7 +55,7 @@ pub const TARGET: &str = "workbook";
 /// Width the actor column is padded to.
 const ACTOR_WIDTH: usize = 10;
 /// Width the `Class#method` column is padded to.
-const JAVA_WIDTH: usize = 42;
+const JAVA_WIDTH: usize = 48;
 
 /// Emit one trace line: `step!(actor, "Class#method", "format {}", args…)`.
 ///
@@ -64,7 +64,7 @@ const JAVA_WIDTH: usize = 42;
 /// let (text, ()) = workbook_trace::capture(|| {
 ///     step!("namesrv", "RouteInfoManager#registerBroker", "broker={} id={}", "broker-a", 0);
 /// });
-/// assert_eq!(text.trim_end(), "namesrv    RouteInfoManager#registerBroker            broker=broker-a id=0");
+/// assert_eq!(text.trim_end(), "namesrv    RouteInfoManager#registerBroker                  broker=broker-a id=0");
 /// ```
 #[macro_export]
 macro_rules! step {
@@ -221,8 +221,8 @@ mod tests {
         });
         assert_eq!(
             text,
-            "broker-a   BrokerController#start                     cluster=DefaultCluster\n\
-             namesrv    RouteInfoManager#registerBroker            topics=2\n"
+            "broker-a   BrokerController#start                           cluster=DefaultCluster\n\
+             namesrv    RouteInfoManager#registerBroker                  topics=2\n"
         );
     }
 
@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(
             text,
             "── t=0s: start ──\n\
-             namesrv    NamesrvController#start                    ok\n\
+             namesrv    NamesrvController#start                          ok\n\
              \n── t=30s: re-register ──\n"
         );
     }
