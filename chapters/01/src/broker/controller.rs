@@ -59,8 +59,4 @@ impl BrokerController {
             .broker_outer_api
             .register_broker_all(&self.broker_config, wrapper);
     }
-
-    pub fn broker_config(&self) -> &BrokerConfig {
-        &self.broker_config
-    }
 }

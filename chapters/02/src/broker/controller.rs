@@ -119,10 +119,6 @@ impl BrokerController {
             .register_broker_all(&self.broker_config, wrapper);
     }
 
-    pub fn broker_config(&self) -> &BrokerConfig {
-        &self.broker_config
-    }
-
     fn lock_register_task(&self) -> MutexGuard<'_, Option<TaskId>> {
         // It only ever holds a task id; a panic elsewhere cannot corrupt it.
         self.register_task

@@ -100,11 +100,6 @@ impl RemotingCommand {
     pub fn mark_response_type(&mut self) {
         self.flag |= RPC_TYPE_RESPONSE;
     }
-
-    /// The body's length in bytes (0 when there is none), for trace lines.
-    pub fn body_len(&self) -> usize {
-        self.body.as_ref().map_or(0, Bytes::len)
-    }
 }
 
 /// `CommandCustomHeader`: a typed view of `extFields`.
