@@ -204,16 +204,17 @@ impl MQClientInstance {
     /// connections, and forgets the instance. Producers and consumers call it
     /// when the last of them unregisters.
     pub async fn shutdown(&self) {
-        if !self.started.swap(false, Ordering::AcqRel) {
-            MQClientManager::remove(&self.client_id);
-            return;
-        }
+        let was_started = self.started.swap(false, Ordering::AcqRel);
         for task in self.tasks.lock().drain(..) {
             task.abort();
         }
+        // Tools use an instance without starting it; its connections still
+        // need closing.
         self.api.remoting_client().shutdown().await;
         MQClientManager::remove(&self.client_id);
-        tracing::info!(client_id = %self.client_id, "MQClientInstance shut down");
+        if was_started {
+            tracing::info!(client_id = %self.client_id, "MQClientInstance shut down");
+        }
     }
 
     // ----- registration ---------------------------------------------------

@@ -7,6 +7,10 @@
 //! remaining members, who rebalance at once instead of waiting up to 20 s.
 //! That is why a consumer that shuts down cleanly hands its queues over in
 //! well under a second.
+//!
+//! RESET_CONSUMER_CLIENT_OFFSET (220, oneway) comes from `mqadmin
+//! resetOffsetByTime` through the broker: the consumer of that group drops
+//! the queues, adopts the new offsets and restarts them at once.
 
 use std::sync::Weak;
 
@@ -15,7 +19,10 @@ use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::processor::{BoxFuture, RequestProcessor};
-use crate::remoting::protocol::header::NotifyConsumerIdsChangedRequestHeader;
+use crate::remoting::protocol::body::reset_offset_body::ResetOffsetBody;
+use crate::remoting::protocol::header::{
+    NotifyConsumerIdsChangedRequestHeader, ResetOffsetRequestHeader,
+};
 
 /// Java `ClientRemotingProcessor`. Holds the instance weakly: the instance
 /// owns the connection that owns this processor.
@@ -25,10 +32,42 @@ pub struct ClientRemotingProcessor {
 
 impl ClientRemotingProcessor {
     /// The codes registered on the client's connections.
-    pub const HANDLED_CODES: [i32; 1] = [request_code::NOTIFY_CONSUMER_IDS_CHANGED];
+    pub const HANDLED_CODES: [i32; 2] = [
+        request_code::NOTIFY_CONSUMER_IDS_CHANGED,
+        request_code::RESET_CONSUMER_CLIENT_OFFSET,
+    ];
 
     pub fn new(instance: Weak<MQClientInstance>) -> Self {
         ClientRemotingProcessor { instance }
+    }
+}
+
+impl ClientRemotingProcessor {
+    /// Java `resetOffset`: hand the new offsets to the group's consumer.
+    async fn reset_offset(&self, request: &RemotingCommand) {
+        let header = match request.decode_header::<ResetOffsetRequestHeader>() {
+            Ok(header) => header,
+            Err(e) => {
+                tracing::warn!(error = %e, "malformed RESET_CONSUMER_CLIENT_OFFSET ignored");
+                return;
+            }
+        };
+        let body = request.body.as_deref().unwrap_or_default();
+        let offsets = match ResetOffsetBody::decode(body) {
+            Ok(body) => body.offset_table.into_iter().collect::<Vec<_>>(),
+            Err(e) => {
+                tracing::warn!(error = %e, "RESET_CONSUMER_CLIENT_OFFSET with an unreadable body ignored");
+                return;
+            }
+        };
+        let Some(instance) = self.instance.upgrade() else {
+            return;
+        };
+        let Some(consumer) = instance.select_consumer(&header.group) else {
+            return;
+        };
+        tracing::info!(group = %header.group, topic = %header.topic, queues = offsets.len(), "resetting consumer offsets");
+        consumer.reset_offset(&header.topic, &offsets).await;
     }
 }
 
@@ -53,6 +92,10 @@ impl RequestProcessor for ClientRemotingProcessor {
                     if let Some(instance) = self.instance.upgrade() {
                         instance.rebalance_immediately();
                     }
+                    None
+                }
+                request_code::RESET_CONSUMER_CLIENT_OFFSET => {
+                    self.reset_offset(&request).await;
                     None
                 }
                 code => Some(RemotingCommand::new_response(

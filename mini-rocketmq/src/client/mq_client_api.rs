@@ -40,6 +40,7 @@ use crate::remoting::protocol::body::consumer_connection::ConsumerConnection;
 use crate::remoting::protocol::body::get_consumer_list_by_group::GetConsumerListByGroupResponseBody;
 use crate::remoting::protocol::body::kv_table::KVTable;
 use crate::remoting::protocol::body::lock_batch::{LockBatchRequestBody, LockBatchResponseBody};
+use crate::remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use crate::remoting::protocol::body::topic_list::TopicList;
 use crate::remoting::protocol::body::topic_stats_table::TopicStatsTable;
 use crate::remoting::protocol::header::{
@@ -49,9 +50,9 @@ use crate::remoting::protocol::header::{
     GetEarliestMsgStoretimeRequestHeader, GetMaxOffsetRequestHeader, GetMinOffsetRequestHeader,
     GetRouteInfoRequestHeader, GetTopicStatsInfoRequestHeader, PullMessageRequestHeader,
     PullMessageResponseHeader, QueryConsumerOffsetRequestHeader, QueryMessageRequestHeader,
-    SearchOffsetRequestHeader, SendMessageRequestHeader, SendMessageRequestHeaderV2,
-    SendMessageResponseHeader, UnregisterClientRequestHeader, UpdateConsumerOffsetRequestHeader,
-    ViewMessageRequestHeader,
+    ResetOffsetRequestHeader, SearchOffsetRequestHeader, SendMessageRequestHeader,
+    SendMessageRequestHeaderV2, SendMessageResponseHeader, UnregisterClientRequestHeader,
+    UpdateConsumerOffsetRequestHeader, ViewMessageRequestHeader,
 };
 
 /// Java `CommunicationMode`: who waits for the broker's answer.
@@ -694,6 +695,41 @@ impl MQClientAPIImpl {
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         ConsumerConnection::decode(&body).map_err(|e| bad_body(addr, "ConsumerConnection", e))
+    }
+
+    /// INVOKE_BROKER_TO_RESET_OFFSET (222): the broker moves `group`'s
+    /// offsets on `topic` to the first message stored at `timestamp_ms`
+    /// (`-1`: the end of each queue) and tells the online members
+    /// (RESET_CONSUMER_CLIENT_OFFSET). Returns the new offsets.
+    pub async fn invoke_broker_to_reset_offset(
+        &self,
+        addr: &str,
+        topic: &str,
+        group: &str,
+        timestamp_ms: i64,
+        force: bool,
+        timeout: Duration,
+    ) -> MQResult<BTreeMap<MessageQueue, i64>> {
+        let header = ResetOffsetRequestHeader {
+            group: group.to_string(),
+            topic: topic.to_string(),
+            queue_id: -1,
+            offset: None,
+            timestamp: timestamp_ms,
+            is_force: force,
+        };
+        let request = RemotingCommand::new_request_with_header(
+            request_code::INVOKE_BROKER_TO_RESET_OFFSET,
+            &header,
+        );
+        let response = self.invoke_ok(addr, request, timeout).await?;
+        let body = response.body.unwrap_or_default();
+        if body.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        ResetOffsetBody::decode(&body)
+            .map(|b| b.offset_table)
+            .map_err(|e| bad_body(addr, "ResetOffsetBody", e))
     }
 
     /// VIEW_MESSAGE_BY_ID (33): the message at a CommitLog offset (the

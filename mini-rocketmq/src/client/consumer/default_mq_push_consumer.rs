@@ -42,6 +42,7 @@
 //!   `yyyyMMddHHmmss` string in the local time zone: no time-zone guessing.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
@@ -56,7 +57,9 @@ use crate::client::consumer::allocate_message_queue::{
 use crate::client::consumer::consume_message_concurrently_service::{
     ConsumeMessageConcurrentlyService, ConsumeServiceConfig,
 };
-use crate::client::consumer::listener::MessageListenerConcurrently;
+use crate::client::consumer::listener::{
+    ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently,
+};
 use crate::client::consumer::message_model::{ConsumeFromWhere, ConsumeType, MessageModel};
 use crate::client::consumer::mq_consumer_inner::MQConsumerInner;
 use crate::client::consumer::offset_store::{
@@ -69,6 +72,7 @@ use crate::client::consumer::pull_result::PullStatus;
 use crate::client::consumer::rebalance_impl::{RebalanceHooks, RebalanceImpl};
 use crate::client::exception::{MQClientError, MQResult};
 use crate::client::mq_admin_impl::MQAdminImpl;
+use crate::common::message::MessageExt;
 use crate::common::message_queue::MessageQueue;
 use crate::common::mix_all;
 use crate::common::sysflag::PullSysFlag;
@@ -328,11 +332,18 @@ impl DefaultMQPushConsumer {
 
     /// Java `registerMessageListener(MessageListenerConcurrently)`: an async
     /// closure `|msgs, ctx| async move { … ConsumeConcurrentlyStatus::ConsumeSuccess }`.
-    pub fn register_message_listener_concurrently(
-        &self,
-        listener: impl MessageListenerConcurrently,
-    ) {
+    pub fn register_message_listener_concurrently<F, Fut>(&self, listener: F)
+    where
+        F: Fn(Vec<Arc<MessageExt>>, ConsumeConcurrentlyContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ConsumeConcurrentlyStatus> + Send + 'static,
+    {
         *self.inner.listener.lock() = Some(Arc::new(listener));
+    }
+
+    /// Registers a listener given as a trait object (a type implementing
+    /// [`MessageListenerConcurrently`] by hand).
+    pub fn register_message_listener(&self, listener: Arc<dyn MessageListenerConcurrently>) {
+        *self.inner.listener.lock() = Some(listener);
     }
 
     /// Java `start()`.
