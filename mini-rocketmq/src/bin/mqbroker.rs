@@ -1,0 +1,261 @@
+//! `mqbroker`: start a broker, the way RocketMQ's `bin/mqbroker` does.
+//!
+//! Mirrors `org.apache.rocketmq.broker.BrokerStartup`:
+//!
+//! ```text
+//! mqbroker -n 127.0.0.1:9876                     # broker-a on :10911, store in ~/store
+//! mqbroker -n 127.0.0.1:9876 -c conf/broker.conf
+//! mqbroker -c conf/broker.conf -p                # print the effective config and exit
+//! mqbroker --help                                # every option and every property, explained
+//! ```
+//!
+//! The `-c` file is Java's `key=value` format with RocketMQ's property names.
+//! Every key is offered to the broker config (`brokerName`, `listenPort`,
+//! `namesrvAddr`, `autoCreateTopicEnable` …) and then to the store config
+//! (`storePathRootDir`, `flushDiskType`, `mappedFileSizeCommitLog` …), as
+//! `BrokerStartup` does with `properties2Object`. Unknown keys are reported
+//! and ignored; a value that does not parse stops the start-up. `-n` wins
+//! over `namesrvAddr` in the file, as in Java.
+//!
+//! Logs go to stderr through `tracing`; set `RUST_LOG` (default `info`).
+//! Ctrl-C or SIGTERM shuts the broker down cleanly: it unregisters from the
+//! name servers, persists offsets and configs, flushes the store and removes
+//! the `abort` file, so the next start needs no crash recovery.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser};
+use tracing_subscriber::EnvFilter;
+
+use mini_rocketmq::broker::{BrokerConfig, BrokerController};
+use mini_rocketmq::common::properties_file::{PropertiesFile, expand_home};
+use mini_rocketmq::store::config::MessageStoreConfig;
+
+/// Apache RocketMQ broker (mini-rocketmq).
+#[derive(Parser, Debug)]
+#[command(name = "mqbroker", version)]
+struct Cli {
+    /// Name server address list, e.g. '192.168.0.1:9876;192.168.0.2:9876'.
+    #[arg(short = 'n', long = "namesrvAddr", value_name = "ADDRS")]
+    namesrv_addr: Option<String>,
+
+    /// Broker config properties file (key=value lines, RocketMQ property names).
+    #[arg(short = 'c', long = "configFile", value_name = "FILE")]
+    config_file: Option<PathBuf>,
+
+    /// Print all config items (the effective configuration) and exit.
+    #[arg(short = 'p', long = "printConfigItem")]
+    print_config_item: bool,
+}
+
+/// What the store settings mean; the store config itself carries no help text.
+const STORE_PROPERTY_HELP: &[(&str, &str)] = &[
+    (
+        "storePathRootDir",
+        "Root folder of the store: commitlog/, consumequeue/, config/, checkpoint, abort.",
+    ),
+    (
+        "storePathCommitLog",
+        "CommitLog folder (default <storePathRootDir>/commitlog).",
+    ),
+    (
+        "mappedFileSizeCommitLog",
+        "Bytes per CommitLog file; files are sparse, so 1 GiB costs only what is written.",
+    ),
+    (
+        "mappedFileSizeConsumeQueue",
+        "Bytes per consume-queue file (entries of 20 bytes).",
+    ),
+    (
+        "flushDiskType",
+        "ASYNC_FLUSH: flush in the background (fast); SYNC_FLUSH: a send waits for the disk.",
+    ),
+    (
+        "syncFlushTimeout",
+        "Milliseconds a SYNC_FLUSH send waits before answering FLUSH_DISK_TIMEOUT.",
+    ),
+    (
+        "flushIntervalCommitLog",
+        "Milliseconds between background CommitLog flushes (ASYNC_FLUSH).",
+    ),
+    (
+        "maxMessageSize",
+        "Largest message body accepted, in bytes (4 MiB).",
+    ),
+    (
+        "brokerRole",
+        "ASYNC_MASTER, SYNC_MASTER or SLAVE (no replication here: use a master role).",
+    ),
+    (
+        "fileReservedTime",
+        "Hours CommitLog files are kept (kept for compatibility of config files).",
+    ),
+    (
+        "deleteWhen",
+        "Hour of day expired files are deleted (kept for compatibility of config files).",
+    ),
+    (
+        "checkCRCOnRecover",
+        "Verify every record's body CRC when recovering after a crash.",
+    ),
+];
+
+/// The `--help` epilogue: every property with its default and meaning.
+fn properties_help() -> String {
+    let mut text = String::from("Broker properties (for the -c file; defaults in brackets):\n");
+    for (name, default, help) in BrokerConfig::property_help() {
+        text.push_str(&format!("  {name} [{default}]\n      {help}\n"));
+    }
+    text.push_str("\nStore properties:\n");
+    for (name, default) in MessageStoreConfig::default().to_properties() {
+        let help = STORE_PROPERTY_HELP
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, h)| *h)
+            .unwrap_or("Store setting, as in RocketMQ's MessageStoreConfig.");
+        text.push_str(&format!("  {name} [{default}]\n      {help}\n"));
+    }
+    text.push_str("\nEnvironment:\n  NAMESRV_ADDR   default for namesrvAddr\n  RUST_LOG       log filter, default \"info\" (e.g. RUST_LOG=mini_rocketmq::broker=debug)\n");
+    text
+}
+
+/// Defaults, then the `-c` file, then `-n`.
+fn load_config(cli: &Cli) -> Result<(BrokerConfig, MessageStoreConfig), String> {
+    let mut broker = BrokerConfig::default();
+    let mut store = MessageStoreConfig::default();
+    if let Some(path) = &cli.config_file {
+        let file = PropertiesFile::load(path).map_err(|e| e.to_string())?;
+        for (key, value) in &file.entries {
+            let known = broker
+                .set_property(key, value)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if known {
+                continue;
+            }
+            // Store paths may be written with `~`, as in RocketMQ's samples.
+            let value = if key.starts_with("storePath") {
+                expand_home(value).display().to_string()
+            } else {
+                value.clone()
+            };
+            match store.set_property(key, &value) {
+                Ok(true) => {}
+                Ok(false) => eprintln!("ignoring unknown property {key}={value}"),
+                Err(e) => {
+                    return Err(format!(
+                        "{}: bad value for property {key}: {e}",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        println!("load config properties file OK, {}", path.display());
+    }
+    if let Some(addr) = &cli.namesrv_addr {
+        broker.namesrv_addr = addr.clone();
+    }
+    Ok((broker, store))
+}
+
+fn main() -> ExitCode {
+    let command = Cli::command()
+        .after_help("Run with --help to list every property of the -c file.")
+        .after_long_help(properties_help());
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let (broker_config, store_config) = match load_config(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("mqbroker: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if cli.print_config_item {
+        // Written with `writeln!` so `mqbroker -p | head` ends quietly.
+        let mut out = std::io::stdout().lock();
+        for (name, value) in broker_config
+            .properties()
+            .into_iter()
+            .chain(store_config.to_properties())
+        {
+            if writeln!(out, "{name}={value}").is_err() {
+                break;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mqbroker: cannot start the tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(broker_config, store_config))
+}
+
+async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> ExitCode {
+    let name = broker_config.broker_name.clone();
+    let store_dir = store_config.store_path_root_dir.clone();
+    let handle = match BrokerController::new(broker_config, store_config) {
+        Ok(c) => match c.start().await {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("mqbroker: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(e) => {
+            eprintln!("mqbroker: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "The broker[{name}, {}] boot success. serializeType=JSON, store in {}",
+        handle.local_addr(),
+        store_dir.display()
+    );
+    wait_for_shutdown_signal().await;
+    tracing::info!("shutdown signal received, stopping the broker");
+    handle.shutdown().await;
+    println!("The broker[{name}] shut down.");
+    ExitCode::SUCCESS
+}
+
+/// Ctrl-C everywhere; SIGTERM too on Unix (what `kill` and service managers send).
+async fn wait_for_shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the broker");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,162 @@
+//! `mqlocal`: a whole RocketMQ on your laptop in one command — a name server
+//! and a broker in one process.
+//!
+//! ```text
+//! cargo run --release --bin mqlocal                      # namesrv :9876, broker :10911
+//! cargo run --release --bin mqlocal -- --store /tmp/mq   # data somewhere else
+//! cargo run --release --bin mqlocal -- --namesrv-port 19876 --broker-port 20911
+//! ```
+//!
+//! Any RocketMQ client can then use `127.0.0.1:9876` as its name server.
+//! The data (CommitLog, consume queues, `config/*.json`, the name server's
+//! KV config) lives under the folder printed at start-up, by default
+//! `./mini-rocketmq-data`, and survives restarts. Topics are created on
+//! first use (`autoCreateTopicEnable=true`).
+//!
+//! This is the same `NamesrvController` and `BrokerController` that
+//! `mqnamesrv` and `mqbroker` run, just started side by side; the broker
+//! registers with the name server over TCP exactly as it would across
+//! machines. Ctrl-C or SIGTERM stops both cleanly (broker first).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use mini_rocketmq::broker::{BrokerConfig, BrokerController};
+use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController};
+use mini_rocketmq::store::config::MessageStoreConfig;
+
+/// Run a name server and a broker in one process (mini-rocketmq local mode).
+#[derive(Parser, Debug)]
+#[command(name = "mqlocal", version)]
+struct Cli {
+    /// Folder for all data (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "./mini-rocketmq-data")]
+    store: PathBuf,
+
+    /// Name server port.
+    #[arg(long, default_value_t = 9876)]
+    namesrv_port: u16,
+
+    /// Broker port (clients connect here after the route lookup).
+    #[arg(long, default_value_t = 10911)]
+    broker_port: u16,
+
+    /// Address the broker advertises; other machines need your LAN address here.
+    #[arg(long, default_value = "127.0.0.1")]
+    broker_ip: String,
+
+    /// SYNC_FLUSH: every send waits for the disk (slower, survives power loss).
+    #[arg(long)]
+    sync_flush: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mqlocal: cannot start the tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    if let Err(e) = std::fs::create_dir_all(&cli.store) {
+        eprintln!("mqlocal: cannot create {}: {e}", cli.store.display());
+        return ExitCode::FAILURE;
+    }
+    let data = std::fs::canonicalize(&cli.store).unwrap_or(cli.store.clone());
+
+    let namesrv_config = NamesrvConfig {
+        listen_port: cli.namesrv_port,
+        kv_config_path: data.join("namesrv").join("kvConfig.json"),
+        ..NamesrvConfig::default()
+    };
+    let listen = format!("0.0.0.0:{}", cli.namesrv_port);
+    let namesrv = match NamesrvController::new(namesrv_config).start(&listen).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("mqlocal: name server cannot listen on {listen}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let namesrv_addr = format!("127.0.0.1:{}", namesrv.local_addr().port());
+
+    let broker_config = BrokerConfig {
+        namesrv_addr: namesrv_addr.clone(),
+        broker_ip1: cli.broker_ip.clone(),
+        broker_ip2: cli.broker_ip.clone(),
+        listen_port: cli.broker_port,
+        ..BrokerConfig::default()
+    };
+    let mut store_config = MessageStoreConfig::with_root(data.join("store"));
+    if cli.sync_flush {
+        // A known value: cannot fail.
+        let _ = store_config.set_property("flushDiskType", "SYNC_FLUSH");
+    }
+    let broker = match BrokerController::new(broker_config, store_config) {
+        Ok(c) => match c.start().await {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("mqlocal: broker: {e}");
+                namesrv.shutdown().await;
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(e) => {
+            eprintln!("mqlocal: broker: {e}");
+            namesrv.shutdown().await;
+            return ExitCode::FAILURE;
+        }
+    };
+
+    println!("mini-rocketmq is running");
+    println!("  name server  {namesrv_addr}   (use this as the client's namesrvAddr)");
+    println!("  broker       broker-a at {}", broker.local_addr());
+    println!("  data         {}", data.display());
+    println!("Press Ctrl-C to stop.");
+
+    wait_for_shutdown_signal().await;
+    tracing::info!("shutdown signal received");
+    broker.shutdown().await;
+    namesrv.shutdown().await;
+    println!("mini-rocketmq stopped; data kept in {}", data.display());
+    ExitCode::SUCCESS
+}
+
+/// Ctrl-C everywhere; SIGTERM too on Unix.
+async fn wait_for_shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
