@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use mini_rocketmq::broker::{BrokerConfig, BrokerController, BrokerHandle};
 use mini_rocketmq::client::ClientConfig;
+use mini_rocketmq::client::client_instance::MQClientManager;
+use mini_rocketmq::common::topic_config::TopicConfig;
 use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController, NamesrvHandle};
 use mini_rocketmq::store::config::MessageStoreConfig;
 use tempfile::TempDir;
@@ -95,6 +97,40 @@ impl Cluster {
             rebalance_interval: Duration::from_millis(200),
             ..ClientConfig::default()
         }
+    }
+
+    /// Creates `topic` with `queues` read and write queues on every running
+    /// broker, and waits until the name server's route shows all of them.
+    pub async fn create_topic(&self, topic: &str, queues: i32) {
+        let mut config = self.client_config();
+        config.instance_name = format!("test-admin-{topic}");
+        let admin = MQClientManager::get_or_create(&config);
+        let topic_config = TopicConfig {
+            read_queue_nums: queues,
+            write_queue_nums: queues,
+            ..TopicConfig::new(topic)
+        };
+        let timeout = Duration::from_secs(3);
+        let addrs: Vec<String> = (0..self.brokers.len())
+            .filter(|i| self.brokers[*i].is_some())
+            .map(|i| self.broker_addr(i))
+            .collect();
+        for addr in &addrs {
+            admin.api().create_topic(addr, "TBW102", &topic_config, timeout).await.expect("create topic");
+        }
+        let expected = addrs.len();
+        wait_until("the route lists every broker", || {
+            let admin = std::sync::Arc::clone(&admin);
+            async move {
+                admin
+                    .api()
+                    .get_topic_route_info_from_name_server(topic, timeout)
+                    .await
+                    .is_ok_and(|r| r.queue_datas.len() == expected)
+            }
+        })
+        .await;
+        admin.shutdown().await;
     }
 
     /// Stops one broker (its store stays on disk until the cluster drops).

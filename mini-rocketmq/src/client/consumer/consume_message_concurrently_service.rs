@@ -101,9 +101,15 @@ impl ConsumeMessageConcurrentlyService {
         }
     }
 
-    /// Stops new consume requests from starting (those running finish).
-    pub fn shutdown(&self) {
+    /// Waits (up to `timeout`) until no consume request is running, then
+    /// stops new ones from starting. Holding every permit while closing the
+    /// semaphore means no request is between "listener returned" and "offset
+    /// updated" when the caller goes on to persist offsets.
+    pub async fn shutdown(&self, timeout: Duration) {
+        let all = self.inner.config.consume_thread_max.max(1) as u32;
+        let idle = tokio::time::timeout(timeout, self.inner.permits.acquire_many(all)).await;
         self.inner.permits.close();
+        drop(idle);
     }
 }
 
