@@ -11,7 +11,9 @@
 //! | module | what it is for |
 //! |---|---|
 //! | [`rust_client`] | building the third-party producer / push consumer, recording what it consumes |
+//! | [`cluster`] | our name server + broker in-process on free ports, for tests and captures |
 //! | [`wire_tap`] | a logging proxy that decodes every remoting frame between a client and a server |
 
+pub mod cluster;
 pub mod rust_client;
 pub mod wire_tap;

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -52,6 +53,8 @@ pub struct HeaderView {
 /// One captured frame.
 #[derive(Debug, Clone)]
 pub struct FrameRecord {
+    /// When the tap read the frame, measured from the tap's start.
+    pub at: Duration,
     /// Which accepted connection it belongs to (0, 1, 2… in accept order).
     pub connection: usize,
     pub direction: Direction,
@@ -80,7 +83,11 @@ impl FrameRecord {
         } else {
             "ROCKETMQ"
         };
-        let mut line = format!("#{} {arrow} {ser}", self.connection);
+        let mut line = format!(
+            "{:>9.3}s #{} {arrow} {ser}",
+            self.at.as_secs_f64(),
+            self.connection
+        );
         match &self.header {
             None => line.push_str(" <undecodable header>"),
             Some(h) => {
@@ -144,6 +151,7 @@ impl WireTap {
         let frames = Arc::new(Mutex::new(Vec::new()));
         let rewrites = Arc::new(rewrites);
         let sink = frames.clone();
+        let started = Instant::now();
         let accept_task = tokio::spawn(async move {
             let mut next_connection = 0usize;
             while let Ok((client, _)) = listener.accept().await {
@@ -159,6 +167,7 @@ impl WireTap {
                     server_write,
                     Direction::ToServer,
                     connection,
+                    started,
                     sink.clone(),
                     Arc::new(Vec::new()),
                 ));
@@ -167,6 +176,7 @@ impl WireTap {
                     client_write,
                     Direction::ToClient,
                     connection,
+                    started,
                     sink.clone(),
                     rewrites.clone(),
                 ));
@@ -207,6 +217,7 @@ async fn pump(
     mut to: tokio::net::tcp::OwnedWriteHalf,
     direction: Direction,
     connection: usize,
+    started: Instant,
     sink: Arc<Mutex<Vec<FrameRecord>>>,
     rewrites: Arc<Vec<(String, String)>>,
 ) {
@@ -218,7 +229,8 @@ async fn pump(
         }
         while let Some(frame_len) = complete_frame_len(&buf) {
             let frame = buf.split_to(frame_len).freeze();
-            let (record, outgoing) = inspect(frame, direction, connection, &rewrites);
+            let (mut record, outgoing) = inspect(frame, direction, connection, &rewrites);
+            record.at = started.elapsed();
             if let Ok(mut frames) = sink.lock() {
                 frames.push(record);
             }
@@ -253,6 +265,7 @@ fn inspect(
     cursor.advance(4);
     if cursor.remaining() < 4 {
         let record = FrameRecord {
+            at: Duration::ZERO,
             connection,
             direction,
             serialize_type: 0,
@@ -266,6 +279,7 @@ fn inspect(
     let header_len = (mark & 0x00FF_FFFF) as usize;
     if header_len > cursor.remaining() {
         let record = FrameRecord {
+            at: Duration::ZERO,
             connection,
             direction,
             serialize_type,
@@ -302,6 +316,7 @@ fn inspect(
     }
     (
         FrameRecord {
+            at: Duration::ZERO,
             connection,
             direction,
             serialize_type,

@@ -11,6 +11,7 @@
 //!
 //! ```text
 //! wire_capture --namesrv 127.0.0.1:9876 --broker 127.0.0.1:10911 > capture.txt
+//! wire_capture --in-process > capture.txt     # against our own servers, started here
 //! ```
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::anyhow;
 use clap::Parser;
+use compat::cluster::Cluster;
 use compat::rust_client::{ClientHarness, RecordingListener, message};
 use compat::wire_tap::WireTap;
 
@@ -33,11 +35,23 @@ struct Args {
     /// periodic heartbeat / offset persist traffic).
     #[arg(long, default_value_t = 12)]
     linger: u64,
+    /// Start mini-rocketmq's name server and broker in this process and
+    /// capture against them (ignores --namesrv / --broker).
+    #[arg(long)]
+    in_process: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    let mut args = Args::parse();
+    let cluster = if args.in_process {
+        let cluster = Cluster::start().await?;
+        args.namesrv = cluster.namesrv.local_addr();
+        args.broker = cluster.broker_addr();
+        Some(cluster)
+    } else {
+        None
+    };
     let broker_tap = WireTap::start(args.broker, Vec::new()).await?;
     let namesrv_tap = WireTap::start(
         args.namesrv,
@@ -85,6 +99,9 @@ async fn main() -> anyhow::Result<()> {
     producer.shutdown().await;
     harness.shutdown().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
+    if let Some(cluster) = cluster {
+        cluster.shutdown().await;
+    }
 
     println!("=== name server ({})", args.namesrv);
     print!("{}", namesrv_tap.render());
