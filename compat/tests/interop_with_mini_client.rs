@@ -25,6 +25,9 @@ use mini_rocketmq::client::producer::{
 };
 use mini_rocketmq::common::message::Message as OurMessage;
 
+/// What our listener keeps of each message: keys, tag, body.
+type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
+
 const CONSUME_TIMEOUT: Duration = Duration::from_secs(60);
 const SETTLE: Duration = Duration::from_secs(3);
 
@@ -78,7 +81,7 @@ async fn their_producer_to_our_push_consumer() -> anyhow::Result<()> {
         assert_eq!(result.send_status, SendStatus::SendOk, "{result:?}");
     }
 
-    let seen: Arc<Mutex<Vec<(String, String, Vec<u8>)>>> = Arc::default();
+    let seen: Seen = Arc::default();
     let consumer = OurPushConsumer::builder()
         .consumer_group(unique("interop_cg"))
         .namesrv_addr(namesrv.clone())
