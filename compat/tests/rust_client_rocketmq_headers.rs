@@ -35,12 +35,19 @@ async fn round_trip() -> anyhow::Result<()> {
     let client = ClientHarness::new("compat-binary")?;
     let topic = unique("CompatBinary");
 
-    let mut producer = client.start_producer(&namesrv, &unique("compat_pg")).await?;
+    let mut producer = client
+        .start_producer(&namesrv, &unique("compat_pg"))
+        .await?;
     let mut keys = BTreeSet::new();
     for i in 0..20 {
         let key = format!("bin-{i}");
         let result = producer
-            .send(message(&topic, "TagA", &key, format!("binary header body {i}").as_bytes()))
+            .send(message(
+                &topic,
+                "TagA",
+                &key,
+                format!("binary header body {i}").as_bytes(),
+            ))
             .await
             .map_err(|e| anyhow!("send {key}: {e}"))?
             .context("sync send returned no result")?;
