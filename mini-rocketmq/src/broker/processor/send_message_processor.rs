@@ -127,7 +127,12 @@ impl SendMessageProcessor {
             Err(e) => return invalid_header(&request, &e),
         };
         let topic_config = match self.msg_check(channel, &header) {
-            Ok(tc) => tc,
+            Ok((tc, created)) => {
+                if created {
+                    self.register_new_topic().await;
+                }
+                tc
+            }
             Err(response) => return *response,
         };
         let body = request.body.unwrap_or_default();
@@ -234,7 +239,12 @@ impl SendMessageProcessor {
             Err(e) => return invalid_header(&request, &e),
         };
         let topic_config = match self.msg_check(channel, &header) {
-            Ok(tc) => tc,
+            Ok((tc, created)) => {
+                if created {
+                    self.register_new_topic().await;
+                }
+                tc
+            }
             Err(response) => return *response,
         };
         if mix_all::is_retry_topic(&header.topic) {
@@ -309,13 +319,23 @@ impl SendMessageProcessor {
         self.handle_put_message_result(result, queue_id, None, batch_uniq_id)
     }
 
+    /// Java `TopicConfigManager#registerBrokerData` after an auto-creation:
+    /// the first send to a new topic is answered only once the name servers
+    /// know the topic, so a consumer that looks the route up right after the
+    /// producer's SEND_OK finds it (Java registers synchronously here too).
+    /// Later changes are registered in the background by the controller.
+    async fn register_new_topic(&self) {
+        self.broker.register_broker_all().await;
+    }
+
     /// Java `AbstractSendMessageProcessor#msgCheck`: every reason to refuse a
-    /// send before touching the store. Returns the topic's config.
+    /// send before touching the store. Returns the topic's config, and
+    /// whether this send just created the topic.
     fn msg_check(
         &self,
         channel: &Channel,
         header: &SendMessageRequestHeader,
-    ) -> Result<Arc<TopicConfig>, Box<RemotingCommand>> {
+    ) -> Result<(Arc<TopicConfig>, bool), Box<RemotingCommand>> {
         let broker = &self.broker;
         if !perm::is_writeable(broker.broker_config.broker_permission) {
             return Err(Box::new(error_response(
@@ -339,6 +359,7 @@ impl SendMessageProcessor {
                 format!("Sending message to topic[{}] is forbidden.", header.topic),
             )));
         }
+        let mut created_now = false;
         let topic_config = match broker
             .topic_config_manager
             .select_topic_config(&header.topic)
@@ -376,7 +397,10 @@ impl SendMessageProcessor {
                     })
                 });
                 match created {
-                    Some(tc) => tc,
+                    Some(tc) => {
+                        created_now = true;
+                        tc
+                    }
                     None => {
                         return Err(Box::new(error_response(
                             response_code::TOPIC_NOT_EXIST,
@@ -404,7 +428,7 @@ impl SendMessageProcessor {
                 info,
             )));
         }
-        Ok(topic_config)
+        Ok((topic_config, created_now))
     }
 
     /// The store would refuse an oversized body too; refusing it here gives
