@@ -3,7 +3,7 @@
 //!
 //! | code(s) | processor |
 //! |---|---|
-//! | SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE, CONSUMER_SEND_MSG_BACK | [`send_message_processor`] |
+//! | SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE, CONSUMER_SEND_MSG_BACK | [`send_message_processor`] (+ [`abstract_send_message_processor`]) |
 //! | PULL_MESSAGE | [`pull_message_processor`] |
 //! | QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET, GET_CONSUMER_LIST_BY_GROUP | [`consumer_manage_processor`] |
 //! | HEART_BEAT, UNREGISTER_CLIENT, CHECK_CLIENT_CONFIG | [`client_manage_processor`] |
@@ -13,6 +13,7 @@
 //! Codes nobody serves are answered REQUEST_CODE_NOT_SUPPORTED by the
 //! admin processor, which is registered as the default.
 
+pub mod abstract_send_message_processor;
 pub mod admin_broker_processor;
 pub mod admin_stats;
 pub mod client_manage_processor;

@@ -1,8 +1,10 @@
 //! `SendMessageProcessor`: the write path — SEND_MESSAGE, SEND_MESSAGE_V2,
 //! SEND_BATCH_MESSAGE and CONSUMER_SEND_MSG_BACK.
 //!
-//! Mirrors `org.apache.rocketmq.broker.processor.SendMessageProcessor` and its
-//! base `AbstractSendMessageProcessor`. One send goes through four steps:
+//! Mirrors `org.apache.rocketmq.broker.processor.SendMessageProcessor`; the
+//! checks and CONSUMER_SEND_MSG_BACK live in its base,
+//! [`abstract_send_message_processor`](super::abstract_send_message_processor).
+//! One send goes through four steps:
 //!
 //! 1. **decode** the header — V1 long keys for code 10, V2 one-letter keys for
 //!    310 and 320 (converted to V1, `SendMessageRequestHeaderV2#createSendMessageRequestHeaderV1`);
@@ -25,8 +27,9 @@
 //! and the broker's own properties are *appended* to that string instead of
 //! parsing it into a map and encoding it again; the body is the request's
 //! `Bytes`, moved (not copied) into the message; the topic lookup is one
-//! read lock; nothing is written to config files here (a new topic only
-//! signals the controller, which persists it in the background).
+//! read lock; nothing is written to config files here (a new topic is
+//! persisted in the background; only the very first send to it waits, for
+//! the name servers to learn the topic).
 //!
 //! ## Simplifications
 //!
@@ -42,38 +45,32 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
 
+use super::abstract_send_message_processor::{
+    DLQ_NUMS_PER_GROUP, append_property_if_absent, store_read_properties,
+};
 use super::{error_response, invalid_header};
 use crate::broker::controller::BrokerController;
 use crate::common::message::{
     Message, MessageExt, MessageExtBatch, MessageExtBrokerInner, MessageVersion,
     tags_string_to_tags_code,
 };
-use crate::common::message_client_id::create_uniq_id;
 use crate::common::message_const::*;
-use crate::common::message_decoder::{message_properties_to_string, property_of};
+use crate::common::message_decoder::property_of;
 use crate::common::mix_all;
 use crate::common::perm;
 use crate::common::sysflag::MessageSysFlag;
-use crate::common::topic_config::{TopicConfig, TopicFilterType};
-use crate::common::topic_validator;
+use crate::common::topic_config::TopicFilterType;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::processor::{BoxFuture, RequestProcessor};
-use crate::remoting::protocol::header::client_manage::ConsumerSendMsgBackRequestHeader;
 use crate::remoting::protocol::header::send::{
-    SendMessageRequestHeader, SendMessageResponseHeader, decode_send_message_request_header,
+    SendMessageResponseHeader, decode_send_message_request_header,
 };
 use crate::store::put_message_result::{PutMessageResult, PutMessageStatus};
 
-/// `TopicSysFlag` bits for unit-mode topics.
-const FLAG_UNIT: i32 = 0x1;
-const FLAG_UNIT_SUB: i32 = 0x2;
-/// Queues of a `%DLQ%<group>` topic (Java `DLQ_NUMS_PER_GROUP`).
-const DLQ_NUMS_PER_GROUP: i32 = 1;
-
 pub struct SendMessageProcessor {
-    broker: Arc<BrokerController>,
+    pub(super) broker: Arc<BrokerController>,
     /// Picks a queue when the producer sent `queueId < 0`. Round robin is
     /// as good as Java's random pick for spreading load, and cheaper.
     next_queue: AtomicU32,
@@ -115,7 +112,7 @@ impl SendMessageProcessor {
         }
     }
 
-    fn pick_queue(&self, write_queue_nums: i32) -> i32 {
+    pub(super) fn pick_queue(&self, write_queue_nums: i32) -> i32 {
         let n = write_queue_nums.max(1) as u32;
         (self.next_queue.fetch_add(1, Ordering::Relaxed) % n) as i32
     }
@@ -319,171 +316,6 @@ impl SendMessageProcessor {
         self.handle_put_message_result(result, queue_id, None, batch_uniq_id)
     }
 
-    /// Java `TopicConfigManager#registerBrokerData` after an auto-creation:
-    /// the first send to a new topic is answered only once the name servers
-    /// know the topic, so a consumer that looks the route up right after the
-    /// producer's SEND_OK finds it (Java registers synchronously here too).
-    /// Later changes are registered in the background by the controller.
-    async fn register_new_topic(&self) {
-        self.broker.register_broker_all().await;
-    }
-
-    /// Java `AbstractSendMessageProcessor#msgCheck`: every reason to refuse a
-    /// send before touching the store. Returns the topic's config, and
-    /// whether this send just created the topic.
-    fn msg_check(
-        &self,
-        channel: &Channel,
-        header: &SendMessageRequestHeader,
-    ) -> Result<(Arc<TopicConfig>, bool), Box<RemotingCommand>> {
-        let broker = &self.broker;
-        if !perm::is_writeable(broker.broker_config.broker_permission) {
-            return Err(Box::new(error_response(
-                response_code::NO_PERMISSION,
-                format!(
-                    "the broker[{}] sending message is forbidden",
-                    broker.broker_config.broker_ip1
-                ),
-            )));
-        }
-        if let Err(e) = topic_validator::validate_topic(&header.topic) {
-            tracing::warn!(topic = %header.topic, producer = %channel.remote_addr(), "send refused: {e}");
-            return Err(Box::new(error_response(
-                response_code::INVALID_PARAMETER,
-                e.to_string(),
-            )));
-        }
-        if topic_validator::is_not_allowed_send_topic(&header.topic) {
-            return Err(Box::new(error_response(
-                response_code::NO_PERMISSION,
-                format!("Sending message to topic[{}] is forbidden.", header.topic),
-            )));
-        }
-        let mut created_now = false;
-        let topic_config = match broker
-            .topic_config_manager
-            .select_topic_config(&header.topic)
-        {
-            Some(tc) => tc,
-            None => {
-                let unit = header.unit_mode.unwrap_or(false);
-                let is_retry = mix_all::is_retry_topic(&header.topic);
-                let topic_sys_flag = match (unit, is_retry) {
-                    (false, _) => 0,
-                    (true, true) => FLAG_UNIT_SUB,
-                    (true, false) => FLAG_UNIT,
-                };
-                let remote = channel.remote_addr().to_string();
-                tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
-                let created = broker
-                    .topic_config_manager
-                    .create_topic_in_send_message_method(
-                        &header.topic,
-                        &header.default_topic,
-                        &remote,
-                        header.default_topic_queue_nums,
-                        topic_sys_flag,
-                    );
-                let created = created.or_else(|| {
-                    is_retry.then(|| {
-                        broker
-                            .topic_config_manager
-                            .create_topic_in_send_message_back_method(
-                                &header.topic,
-                                1,
-                                perm::PERM_READ | perm::PERM_WRITE,
-                                topic_sys_flag,
-                            )
-                    })
-                });
-                match created {
-                    Some(tc) => {
-                        created_now = true;
-                        tc
-                    }
-                    None => {
-                        return Err(Box::new(error_response(
-                            response_code::TOPIC_NOT_EXIST,
-                            format!("topic[{}] not exist, apply first please!", header.topic),
-                        )));
-                    }
-                }
-            }
-        };
-        let id_valid = topic_config
-            .write_queue_nums
-            .max(topic_config.read_queue_nums);
-        if header.queue_id >= id_valid {
-            let info = format!(
-                "request queueId[{}] is illegal, topic:[{}] writeQueueNums:[{}] readQueueNums:[{}] Producer: {}",
-                header.queue_id,
-                header.topic,
-                topic_config.write_queue_nums,
-                topic_config.read_queue_nums,
-                channel.remote_addr()
-            );
-            tracing::warn!("{info}");
-            return Err(Box::new(error_response(
-                response_code::INVALID_PARAMETER,
-                info,
-            )));
-        }
-        Ok((topic_config, created_now))
-    }
-
-    /// The store would refuse an oversized body too; refusing it here gives
-    /// the producer a remark that names the limit.
-    fn check_body(&self, body: &Bytes, topic: &str) -> Option<RemotingCommand> {
-        let max = self.broker.store_config.max_message_size;
-        if body.len() > max {
-            tracing::warn!(
-                topic,
-                size = body.len(),
-                max,
-                "send refused: body larger than maxMessageSize"
-            );
-            return Some(error_response(
-                response_code::MESSAGE_ILLEGAL,
-                format!(
-                    "the message body size {} is larger than maxMessageSize {max} bytes",
-                    body.len()
-                ),
-            ));
-        }
-        None
-    }
-
-    fn transaction_forbidden(&self) -> RemotingCommand {
-        error_response(
-            response_code::NO_PERMISSION,
-            format!(
-                "the broker[{}] sending transaction message is forbidden",
-                self.broker.broker_config.broker_ip1
-            ),
-        )
-    }
-
-    /// Append what the broker adds to every stored message, keeping what the
-    /// producer already set (Java overwrites CLUSTER; a producer setting it
-    /// is unheard of, so keeping theirs is equivalent in practice).
-    fn add_broker_properties(&self, properties: &mut String) {
-        let config = &self.broker.broker_config;
-        if property_of(properties, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).is_none() {
-            append_property(
-                properties,
-                PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
-                &create_uniq_id(),
-            );
-        }
-        append_property_if_absent(properties, PROPERTY_MSG_REGION, &config.region_id);
-        append_property_if_absent(
-            properties,
-            PROPERTY_TRACE_SWITCH,
-            if config.trace_on { "true" } else { "false" },
-        );
-        append_property_if_absent(properties, PROPERTY_CLUSTER, &config.broker_cluster_name);
-    }
-
     /// Java `handlePutMessageResult`: PutMessageStatus → response (facts §3.1).
     fn handle_put_message_result(
         &self,
@@ -542,194 +374,5 @@ impl SendMessageProcessor {
             );
         }
         response
-    }
-
-    /// CONSUMER_SEND_MSG_BACK (36): a consumer could not process a message
-    /// and hands it back. It is copied into the group's `%RETRY%<group>`
-    /// topic with `reconsumeTimes + 1` — or into `%DLQ%<group>` once the
-    /// group's `retryMaxTimes` is reached (Java
-    /// `AbstractSendMessageProcessor#consumerSendMsgBack`).
-    async fn consumer_send_msg_back(
-        &self,
-        channel: &Channel,
-        request: RemotingCommand,
-    ) -> RemotingCommand {
-        let header: ConsumerSendMsgBackRequestHeader = match request.decode_header() {
-            Ok(h) => h,
-            Err(e) => return invalid_header(&request, &e),
-        };
-        let broker = &self.broker;
-        let Some(group_config) = broker
-            .subscription_group_manager
-            .find_subscription_group_config(&header.group)
-        else {
-            return error_response(
-                response_code::SUBSCRIPTION_GROUP_NOT_EXIST,
-                format!("subscription group not exist, {}", header.group),
-            );
-        };
-        if !perm::is_writeable(broker.broker_config.broker_permission) {
-            return error_response(
-                response_code::NO_PERMISSION,
-                format!(
-                    "the broker[{}] sending message is forbidden",
-                    broker.broker_config.broker_ip1
-                ),
-            );
-        }
-        if group_config.retry_queue_nums <= 0 {
-            // The group asked for no retries: the message is dropped.
-            return RemotingCommand::new_response(response_code::SUCCESS, None);
-        }
-        let Some(msg) = broker.store.look_message_by_offset(header.offset) else {
-            return error_response(
-                response_code::SYSTEM_ERROR,
-                format!("look message by offset failed, {}", header.offset),
-            );
-        };
-
-        let max_reconsume_times = header
-            .max_reconsume_times
-            .unwrap_or(group_config.retry_max_times);
-        let to_dlq = msg.reconsume_times >= max_reconsume_times || header.delay_level < 0;
-        let (topic, queue_id, queue_nums) = if to_dlq {
-            (mix_all::get_dlq_topic(&header.group), 0, DLQ_NUMS_PER_GROUP)
-        } else {
-            let nums = group_config.retry_queue_nums;
-            (
-                mix_all::get_retry_topic(&header.group),
-                self.pick_queue(nums),
-                nums,
-            )
-        };
-        let topic_sys_flag = if header.unit_mode { FLAG_UNIT_SUB } else { 0 };
-        let topic_config = broker
-            .topic_config_manager
-            .create_topic_in_send_message_back_method(
-                &topic,
-                queue_nums,
-                perm::PERM_READ | perm::PERM_WRITE,
-                topic_sys_flag,
-            );
-        if !perm::is_writeable(topic_config.perm) {
-            return error_response(
-                response_code::NO_PERMISSION,
-                format!("the topic[{topic}] sending message is forbidden"),
-            );
-        }
-
-        let mut properties = msg.message.properties.clone();
-        properties
-            .entry(PROPERTY_RETRY_TOPIC.to_string())
-            .or_insert_with(|| msg.message.topic.clone());
-        let origin = header
-            .origin_msg_id
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| properties.get(PROPERTY_ORIGIN_MESSAGE_ID).cloned())
-            .unwrap_or_else(|| msg.msg_id.clone());
-        properties.insert(PROPERTY_ORIGIN_MESSAGE_ID.to_string(), origin);
-        // No delay levels yet: the retry is consumable at once.
-        properties.remove(PROPERTY_DELAY_TIME_LEVEL);
-        if to_dlq {
-            properties.insert(
-                PROPERTY_DLQ_ORIGIN_TOPIC.to_string(),
-                msg.message.topic.clone(),
-            );
-            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
-                "message sent back too often, moved to the dead-letter queue");
-        }
-        properties.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
-
-        let tags_code = tags_string_to_tags_code(
-            properties
-                .get(PROPERTY_TAGS)
-                .map(String::as_str)
-                .unwrap_or(""),
-        );
-        let mut inner = MessageExtBrokerInner {
-            properties_string: message_properties_to_string(&properties),
-            ext: MessageExt {
-                message: Message {
-                    flag: msg.message.flag,
-                    properties,
-                    body: msg.message.body.clone(),
-                    ..Message::new(topic, Bytes::new())
-                },
-                queue_id,
-                sys_flag: msg.sys_flag,
-                born_timestamp: msg.born_timestamp,
-                born_host: msg.born_host,
-                store_host: broker.store_host(),
-                reconsume_times: msg.reconsume_times + 1,
-                ..MessageExt::default()
-            },
-            version: MessageVersion::default(),
-            tags_code,
-        };
-        inner.refresh_version();
-
-        let result = broker.store.put_message(inner).await;
-        if result.is_ok() {
-            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
-                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
-            RemotingCommand::new_response(response_code::SUCCESS, None)
-        } else {
-            error_response(
-                response_code::SYSTEM_ERROR,
-                result.status.name().to_string(),
-            )
-        }
-    }
-}
-
-/// The few properties the store reads from the map rather than from
-/// `properties_string`: only `WAIT=false` (it decides whether a SYNC_FLUSH
-/// put waits for the disk). Everything else stays in the string, unparsed.
-fn store_read_properties(properties: &str) -> std::collections::BTreeMap<String, String> {
-    let mut map = std::collections::BTreeMap::new();
-    if property_of(properties, PROPERTY_WAIT_STORE_MSG_OK) == Some("false") {
-        map.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
-    }
-    map
-}
-
-/// Append `key\u0001value\u0002` to a properties string.
-fn append_property(properties: &mut String, key: &str, value: &str) {
-    // A producer that did not terminate its last pair would otherwise glue
-    // our key onto its value.
-    if !properties.is_empty() && !properties.ends_with('\u{2}') {
-        properties.push('\u{2}');
-    }
-    properties.push_str(key);
-    properties.push('\u{1}');
-    properties.push_str(value);
-    properties.push('\u{2}');
-}
-
-fn append_property_if_absent(properties: &mut String, key: &str, value: &str) {
-    if property_of(properties, key).is_none() {
-        append_property(properties, key, value);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::common::message_decoder::string_to_message_properties;
-
-    #[test]
-    fn appended_properties_decode_like_rocketmq() {
-        let mut p = String::from("TAGS\u{1}TagA\u{2}KEYS\u{1}k1");
-        append_property_if_absent(&mut p, "MSG_REGION", "DefaultRegion");
-        append_property_if_absent(&mut p, "TAGS", "other");
-        let map = string_to_message_properties(&p);
-        assert_eq!(map.get("TAGS").map(String::as_str), Some("TagA"));
-        assert_eq!(map.get("KEYS").map(String::as_str), Some("k1"));
-        assert_eq!(
-            map.get("MSG_REGION").map(String::as_str),
-            Some("DefaultRegion")
-        );
-        assert!(p.ends_with('\u{2}'));
     }
 }
