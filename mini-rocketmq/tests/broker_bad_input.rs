@@ -206,6 +206,10 @@ async fn bad_requests_get_clear_responses_and_store_nothing() {
     batch.body = Some(bytes::Bytes::from_static(b"\x00\x00\x00\x05garbage"));
     let resp = conn.call(batch).await;
     assert_eq!(resp.code, response_code::MESSAGE_ILLEGAL);
+    // A consumer group name that could not be a file name.
+    let mut bad_group = pull("SomeTopic", 0, 0, "*", None);
+    bad_group.ext_fields.insert("consumerGroup".into(), "../../etc".into());
+    assert_eq!(conn.call(bad_group).await.code, response_code::INVALID_PARAMETER);
     // Pull from a topic that does not exist.
     let resp = conn.call(pull("NoSuchTopic", 0, 0, "*", None)).await;
     assert_eq!(resp.code, response_code::TOPIC_NOT_EXIST);

@@ -219,6 +219,9 @@ impl SendMessageProcessor {
             Err(e) => return invalid_header(&request, &e),
         };
         let broker = &self.broker;
+        if let Err(e) = topic_validator::validate_group(&header.group) {
+            return error_response(response_code::INVALID_PARAMETER, e.to_string());
+        }
         let Some(group_config) = broker
             .subscription_group_manager
             .find_subscription_group_config(&header.group)

@@ -16,6 +16,7 @@ use crate::broker::client::client_channel_info::ClientChannelInfo;
 use crate::broker::controller::BrokerController;
 use crate::common::mix_all;
 use crate::common::perm;
+use crate::common::topic_validator;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
@@ -74,6 +75,12 @@ impl ClientManageProcessor {
         );
 
         for consumer in &heartbeat.consumer_data_set {
+            // Group names become file keys and topic names (`%RETRY%<group>`);
+            // clients validate them with the same rule, so a bad one is hostile.
+            if let Err(e) = topic_validator::validate_group(&consumer.group_name) {
+                tracing::warn!(client = %channel.remote_addr(), "heartbeat: consumer group skipped: {e}");
+                continue;
+            }
             let mut notify = broker.broker_config.notify_consumer_ids_changed_enable;
             if let Some(group_config) = broker
                 .subscription_group_manager

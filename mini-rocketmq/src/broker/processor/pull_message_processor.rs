@@ -36,6 +36,7 @@ use crate::broker::filter::expression_message_filter::ExpressionMessageFilter;
 use crate::broker::longpolling::pull_request::PullRequest;
 use crate::common::perm;
 use crate::common::sysflag::PullSysFlag;
+use crate::common::topic_validator;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::response_code;
 use crate::remoting::command::RemotingCommand;
@@ -81,6 +82,12 @@ impl PullMessageProcessor {
             Err(e) => return Some(invalid_header(&request, &e)),
         };
         let broker = &self.broker;
+        if let Err(e) = topic_validator::validate_group(&header.consumer_group) {
+            return Some(error_response(
+                response_code::INVALID_PARAMETER,
+                e.to_string(),
+            ));
+        }
         let config = &broker.broker_config;
 
         if !perm::is_readable(config.broker_permission) {
@@ -219,7 +226,7 @@ impl PullMessageProcessor {
             &header.topic,
             header.queue_id,
             header.queue_offset,
-            header.max_msg_nums,
+            header.max_msg_nums.max(1),
             Some(filter.as_ref()),
         );
 
