@@ -134,11 +134,23 @@ fn write_json_header(cmd: &RemotingCommand, dst: &mut BytesMut) {
     write_decimal(dst, i64::from(cmd.code));
     if !cmd.ext_fields.is_empty() {
         dst.put_slice(b",\"extFields\":{");
-        // Sorted for stable bytes; a header has a dozen entries at most, so
-        // sorting references costs less than the copies that follow.
-        let mut entries: Vec<(&String, &String)> = cmd.ext_fields.iter().collect();
+        // Sorted for stable bytes. A header has a dozen entries at most, so
+        // the references are sorted in a stack array; only an unusually large
+        // map falls back to the heap.
+        const ON_STACK: usize = 24;
+        let mut stack: [(&str, &str); ON_STACK] = [("", ""); ON_STACK];
+        let mut heap: Vec<(&str, &str)> = Vec::new();
+        let entries: &mut [(&str, &str)] = if cmd.ext_fields.len() <= ON_STACK {
+            for (slot, (k, v)) in stack.iter_mut().zip(&cmd.ext_fields) {
+                *slot = (k.as_str(), v.as_str());
+            }
+            &mut stack[..cmd.ext_fields.len()]
+        } else {
+            heap.extend(cmd.ext_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            &mut heap
+        };
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (i, (key, value)) in entries.into_iter().enumerate() {
+        for (i, (key, value)) in entries.iter().enumerate() {
             if i > 0 {
                 dst.put_u8(b',');
             }
@@ -470,7 +482,8 @@ fn ext_fields_as_strings<'de, D: Deserializer<'de>>(
             f.write_str("an object of strings, or null")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = HashMap::with_capacity(map.size_hint().unwrap_or(8));
+            // serde_json gives no size hint; a send header has 10–14 keys.
+            let mut out = HashMap::with_capacity(map.size_hint().unwrap_or(16));
             while let Some((key, Scalar(value))) = map.next_entry::<String, Scalar>()? {
                 if let Some(value) = value {
                     out.insert(key, value);
@@ -483,6 +496,24 @@ fn ext_fields_as_strings<'de, D: Deserializer<'de>>(
         }
     }
     d.deserialize_any(MapV)
+}
+
+/// How many entries an ext section holds, by hopping over the length fields
+/// (so the map is allocated once). A malformed section is counted as far as
+/// it goes; the real parse reports the error.
+fn count_ext_entries(mut ext: &[u8]) -> usize {
+    let mut n = 0;
+    while ext.len() >= 2 {
+        let key_len = usize::from(u16::from_be_bytes([ext[0], ext[1]]));
+        let Some(rest) = ext.get(2 + key_len..) else {
+            break;
+        };
+        let Some(len) = rest.get(..4) else { break };
+        let value_len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        n += 1;
+        ext = rest.get(value_len.saturating_add(4)..).unwrap_or(&[]);
+    }
+    n
 }
 
 /// A cursor over the ROCKETMQ header that reports *which* field ran out.
@@ -529,8 +560,12 @@ impl<'a> BinaryReader<'a> {
     fn utf8(&mut self, n: usize, what: &str) -> Result<String, FrameError> {
         let b = self.take(n, what)?;
         // Java decodes with `new String(bytes, UTF_8)`, which replaces invalid
-        // sequences rather than failing; so do we.
-        Ok(String::from_utf8_lossy(b).into_owned())
+        // sequences rather than failing; so do we. Valid UTF-8 (the normal
+        // case) takes the fast validating path.
+        Ok(match std::str::from_utf8(b) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(b).into_owned(),
+        })
     }
 }
 
@@ -551,11 +586,12 @@ fn decode_rocketmq_header(header: &[u8]) -> Result<RemotingCommand, FrameError> 
         None
     };
     let ext_len = r.len("extFields length")?;
+    let ext_bytes = r.take(ext_len, "extFields")?;
     let mut ext = BinaryReader {
-        buf: r.take(ext_len, "extFields")?,
+        buf: ext_bytes,
         header_len: header.len(),
     };
-    let mut ext_fields = HashMap::new();
+    let mut ext_fields = HashMap::with_capacity(count_ext_entries(ext_bytes));
     while !ext.buf.is_empty() {
         let key_len = usize::from(ext.u16("extFields key length")?);
         let key = ext.utf8(key_len, "extFields key")?;

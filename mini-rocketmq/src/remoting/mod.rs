@@ -21,6 +21,22 @@
 //!
 //! Start with [`command`] and [`codec`] (the wire), then [`connection`] (how
 //! one connection runs), then [`server`] and [`client`].
+//!
+//! ## Where this differs from the Java remoting layer
+//!
+//! * **Responses go out in the caller's header serialization.** Java answers
+//!   in the responder's process-wide default; a peer must decode both kinds
+//!   either way, and answering in kind is kinder to strict peers.
+//! * **The response table lives in each connection**, split into shards,
+//!   instead of one process-wide map: a response can only arrive on the
+//!   connection its request left on, and a dead connection fails exactly its
+//!   own callers at once.
+//! * **Processors are async functions, not thread pools.** The connection polls
+//!   a processor's future once inline and spawns it only if it has to wait, so
+//!   a processor must never block its thread (use `spawn_blocking` for that).
+//! * **Left out**: TLS and HAProxy-protocol sniffing on the first byte, the
+//!   oneway/async semaphores that cap requests in flight, and closing a
+//!   client connection after a timeout (`clientCloseSocketIfTimeout`).
 
 pub mod channel;
 pub mod client;
