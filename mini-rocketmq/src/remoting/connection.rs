@@ -3,7 +3,7 @@
 //! `NettyConnectManageHandler`) and `NettyRemotingAbstract#processMessageReceived`.
 //!
 //! Server and client connections are the same thing once open: either side
-//! may send requests and responses. So both use [`spawn`], which starts two
+//! may send requests and responses. So both use `spawn`, which starts two
 //! tasks per connection:
 //!
 //! ```text

@@ -8,7 +8,7 @@
 //! entry back by the field's type, failing when a `@CFNotNull` field is
 //! absent (facts §1.6).
 //!
-//! Rust has no reflection, so [`command_custom_header!`] writes the same two
+//! Rust has no reflection, so [`command_custom_header!`](crate::command_custom_header) writes the same two
 //! directions from one declaration that names each field *exactly* as Java
 //! does:
 //!
@@ -88,7 +88,7 @@ pub trait CommandCustomHeader: Sized {
 
 /// A value type allowed in a custom header, with Java's text form.
 pub trait HeaderField: Sized {
-    /// Named in error messages: "expected <this>".
+    /// Named in error messages: "expected `EXPECTED`".
     const EXPECTED: &'static str;
 
     /// Java's `value.toString()`.
@@ -179,7 +179,7 @@ impl HeaderField for BoundaryType {
     }
 }
 
-/// Reads a `!` field. Used by [`command_custom_header!`].
+/// Reads a `!` field. Used by [`command_custom_header!`](crate::command_custom_header).
 pub fn read_required<T: HeaderField>(
     ext: &HashMap<String, String>,
     key: &str,
@@ -204,7 +204,7 @@ pub fn read_optional<T: HeaderField>(ext: &HashMap<String, String>, key: &str) -
     value
 }
 
-/// Writes one field. Used by [`command_custom_header!`].
+/// Writes one field. Used by [`command_custom_header!`](crate::command_custom_header).
 pub fn write_field<T: HeaderField>(ext: &mut HashMap<String, String>, key: &str, value: &T) {
     ext.insert(key.to_owned(), value.to_ext_value());
 }
@@ -225,7 +225,7 @@ macro_rules! command_custom_header {
     };
 }
 
-/// Reads the field list of [`command_custom_header!`] one field at a time
+/// Reads the field list of [`command_custom_header!`](crate::command_custom_header) one field at a time
 /// (a "tt muncher": `!`/`?` after doc comments cannot be told apart in one
 /// repetition), normalising each to `{ [attrs] marker name type key [default] }`,
 /// then emits the struct and its impls.
@@ -316,7 +316,7 @@ macro_rules! __header_fields {
     };
 }
 
-/// The Rust type of a header field (internal to [`command_custom_header!`]).
+/// The Rust type of a header field (internal to [`command_custom_header!`](crate::command_custom_header)).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __header_field_type {
@@ -325,7 +325,7 @@ macro_rules! __header_field_type {
     (? $ty:ty, $default:expr) => { $ty };
 }
 
-/// The initial value of a header field (internal to [`command_custom_header!`]).
+/// The initial value of a header field (internal to [`command_custom_header!`](crate::command_custom_header)).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __header_field_default {
@@ -340,7 +340,7 @@ macro_rules! __header_field_default {
     };
 }
 
-/// Writes one header field (internal to [`command_custom_header!`]).
+/// Writes one header field (internal to [`command_custom_header!`](crate::command_custom_header)).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __header_field_write {
@@ -357,7 +357,7 @@ macro_rules! __header_field_write {
     };
 }
 
-/// Reads one header field (internal to [`command_custom_header!`]).
+/// Reads one header field (internal to [`command_custom_header!`](crate::command_custom_header)).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __header_field_read {
