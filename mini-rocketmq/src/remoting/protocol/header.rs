@@ -301,6 +301,9 @@ macro_rules! __header_fields {
                 &self,
                 ext: &mut ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             ) {
+                // One allocation for the whole header instead of a rehash
+                // every few fields.
+                ext.reserve(<[&str]>::len(&[$($key),*]));
                 $( $crate::__header_field_write!($req ext, $key, &self.$field $(, $default)?); )*
             }
 
@@ -464,6 +467,19 @@ mod tests {
         assert!(!h.committed);
         assert_eq!(h.boundary_type, Some(BoundaryType::Lower));
         assert_eq!(h.unit_mode, None);
+    }
+
+    command_custom_header! {
+        /// A header with no fields of its own still compiles.
+        pub struct NoFieldsHeader {}
+    }
+
+    #[test]
+    fn a_header_without_fields_reads_anything() {
+        let h = NoFieldsHeader::read_ext_fields(&ext(&[("ns", "x")])).unwrap();
+        let mut map = HashMap::new();
+        h.write_ext_fields(&mut map);
+        assert!(map.is_empty());
     }
 
     #[test]
