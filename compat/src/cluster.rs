@@ -5,6 +5,7 @@
 //! so the tests read as "start a cluster, point the third-party client at it"
 //! and an API change on our side is fixed in one place.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -58,6 +59,15 @@ impl Cluster {
 
     pub fn broker_addr(&self) -> SocketAddr {
         self.broker.local_addr()
+    }
+
+    /// The offsets the broker holds for `group` on `topic` (queue id →
+    /// next offset to consume), straight from its ConsumerOffsetManager.
+    pub fn committed_offsets(&self, group: &str, topic: &str) -> BTreeMap<i32, i64> {
+        self.broker
+            .controller()
+            .consumer_offset_manager
+            .query_offsets(group, topic)
     }
 
     pub async fn shutdown(self) {

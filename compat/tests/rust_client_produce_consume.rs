@@ -59,6 +59,12 @@ async fn producer_sends_consumer_receives_exactly_once_and_resumes_after_restart
     // (c) shut down (commits offsets), restart the same group: it must not
     // see the old messages again, only the ones sent after the restart.
     consumer.shutdown().await;
+    let committed = wait_for_committed(&cluster, &group, &topic, first.len() as i64).await;
+    assert_eq!(
+        committed.values().sum::<i64>(),
+        first.len() as i64,
+        "offsets the broker holds after the first consumer shut down: {committed:?}"
+    );
     let listener = RecordingListener::new();
     let mut consumer = client
         .start_push_consumer(&namesrv, &group, &topic, listener.clone())
@@ -127,6 +133,25 @@ async fn batch_and_compressed_messages_round_trip() -> anyhow::Result<()> {
     client.shutdown().await;
     cluster.shutdown().await;
     Ok(())
+}
+
+/// Polls the broker's committed offsets for the group until they add up to
+/// `total` or 10 s passed (the client commits with oneway requests, so they
+/// may land just after `shutdown` returns).
+async fn wait_for_committed(
+    cluster: &Cluster,
+    group: &str,
+    topic: &str,
+    total: i64,
+) -> BTreeMap<i32, i64> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let offsets = cluster.committed_offsets(group, topic);
+        if offsets.values().sum::<i64>() >= total || std::time::Instant::now() >= deadline {
+            return offsets;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Sends `key-<i>` / `body <i>` for each i, checks SEND_OK, returns key → body.
