@@ -44,7 +44,10 @@ async fn sends_move_to_the_surviving_broker() {
     let producer = producer(&cluster, "pg_failover", false).await;
 
     let before = brokers_used(&producer, "TopicFailover", 16).await;
-    assert_eq!(before, BTreeSet::from(["broker-a".to_string(), "broker-b".to_string()]));
+    assert_eq!(
+        before,
+        BTreeSet::from(["broker-a".to_string(), "broker-b".to_string()])
+    );
 
     cluster.stop_broker(0).await;
     let after = brokers_used(&producer, "TopicFailover", 40).await;
@@ -65,7 +68,10 @@ async fn latency_fault_tolerance_isolates_the_dead_broker() {
     let after = brokers_used(&producer, "TopicIsolate", 20).await;
     assert_eq!(after, BTreeSet::from(["broker-b".to_string()]));
     let lft = producer.fault_strategy().latency_fault_tolerance();
-    assert!(!lft.is_available("broker-a"), "a failed send puts the broker in the penalty box");
+    assert!(
+        !lft.is_available("broker-a"),
+        "a failed send puts the broker in the penalty box"
+    );
     assert!(lft.is_available("broker-b"));
 
     producer.shutdown().await;

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use client_support::{Cluster, wait_until};
-use mini_rocketmq::client::consumer::{ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer};
+use mini_rocketmq::client::consumer::{
+    ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer,
+};
 use mini_rocketmq::client::producer::DefaultMQProducer;
 use mini_rocketmq::common::message::Message;
 use parking_lot::Mutex;
@@ -27,7 +29,10 @@ async fn member(cluster: &Cluster, seen: &Seen) -> DefaultMQPushConsumer {
         let sink = Arc::clone(&sink);
         async move {
             for msg in &msgs {
-                *sink.lock().entry(String::from_utf8_lossy(&msg.body).into_owned()).or_default() += 1;
+                *sink
+                    .lock()
+                    .entry(String::from_utf8_lossy(&msg.body).into_owned())
+                    .or_default() += 1;
             }
             ConsumeConcurrentlyStatus::ConsumeSuccess
         }
@@ -80,7 +85,11 @@ async fn queues_split_four_four_and_move_on_leave() {
     all.retain(|mq| mq.topic == "TopicRebalance");
     all.sort();
     all.dedup();
-    assert_eq!(all.len(), 8, "the two halves are disjoint and cover the topic");
+    assert_eq!(
+        all.len(),
+        8,
+        "the two halves are disjoint and cover the topic"
+    );
 
     let producer = DefaultMQProducer::builder()
         .producer_group("pg_rebalance")

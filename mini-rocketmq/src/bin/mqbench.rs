@@ -36,14 +36,21 @@ use bytes::Bytes;
 use clap::{Args, Parser, Subcommand};
 use hdrhistogram::Histogram;
 use mini_rocketmq::client::ClientConfig;
-use mini_rocketmq::client::consumer::{ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer};
+use mini_rocketmq::client::consumer::{
+    ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer,
+};
 use mini_rocketmq::client::producer::DefaultMQProducer;
 use mini_rocketmq::common::message::Message;
+use mini_rocketmq::remoting::command::SerializeType;
 use parking_lot::Mutex;
 use tokio::sync::Semaphore;
 
 #[derive(Parser, Debug)]
-#[command(name = "mqbench", version, about = "Producer and consumer load for RocketMQ-protocol clusters")]
+#[command(
+    name = "mqbench",
+    version,
+    about = "Producer and consumer load for RocketMQ-protocol clusters"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -74,6 +81,25 @@ struct Common {
     /// Seconds between report lines.
     #[arg(long = "interval", default_value_t = 5.0)]
     interval_secs: f64,
+    /// Request header encoding: `rocketmq` (binary, cheaper on both ends)
+    /// or `json` (what Java clients send by default).
+    #[arg(long = "serialize", default_value = "rocketmq")]
+    serialize: String,
+}
+
+impl Common {
+    fn client_config(&self) -> Result<ClientConfig, String> {
+        let serialize_type = match self.serialize.to_ascii_lowercase().as_str() {
+            "rocketmq" => SerializeType::RocketMQ,
+            "json" => SerializeType::Json,
+            other => return Err(format!("--serialize {other}: expected rocketmq or json")),
+        };
+        Ok(ClientConfig {
+            namesrv_addr: self.namesrv_addr.clone(),
+            serialize_type,
+            ..ClientConfig::default()
+        })
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -134,6 +160,8 @@ struct Stats {
     /// Messages still allowed (`-q`); negative once exhausted.
     remaining: AtomicI64,
     stop: AtomicBool,
+    /// Wakes the reporter for the final line as soon as the run ends.
+    stopped: tokio::sync::Notify,
 }
 
 fn new_histogram() -> Histogram<u64> {
@@ -147,15 +175,28 @@ impl Stats {
         Arc::new(Stats {
             ok: AtomicU64::new(0),
             failed: AtomicU64::new(0),
-            shards: (0..shards.max(1)).map(|_| Mutex::new(new_histogram())).collect(),
-            remaining: AtomicI64::new(if quantity == 0 { i64::MAX } else { quantity as i64 }),
+            shards: (0..shards.max(1))
+                .map(|_| Mutex::new(new_histogram()))
+                .collect(),
+            remaining: AtomicI64::new(if quantity == 0 {
+                i64::MAX
+            } else {
+                quantity as i64
+            }),
             stop: AtomicBool::new(false),
+            stopped: tokio::sync::Notify::new(),
         })
     }
 
     /// Reserves `n` messages of the quantity budget; false when the run is over.
     fn take(&self, n: u64) -> bool {
-        !self.stop.load(Ordering::Relaxed) && self.remaining.fetch_sub(n as i64, Ordering::Relaxed) > 0
+        !self.stop.load(Ordering::Relaxed)
+            && self.remaining.fetch_sub(n as i64, Ordering::Relaxed) > 0
+    }
+
+    fn finish(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.stopped.notify_one();
     }
 
     fn record(&self, shard: usize, micros: u64, messages: u64) {
@@ -200,14 +241,27 @@ fn latency_summary(h: &Histogram<u64>) -> String {
 
 /// Prints a report line every `interval`, a progress line in between when
 /// stdout is a terminal, and returns the whole run's histogram at the end.
-async fn reporter(stats: Arc<Stats>, what: &'static str, interval: Duration, started: Instant) -> Histogram<u64> {
+async fn reporter(
+    stats: Arc<Stats>,
+    what: &'static str,
+    interval: Duration,
+    started: Instant,
+) -> Histogram<u64> {
     let tty = std::io::stdout().is_terminal();
     let mut total = new_histogram();
     let mut last_ok = 0;
     let mut last_report = Instant::now();
-    let tick = if tty { Duration::from_millis(250) } else { interval };
+    let tick = if tty {
+        Duration::from_millis(250)
+    } else {
+        interval
+    };
     loop {
-        tokio::time::sleep(tick).await;
+        let next = last_report + interval;
+        tokio::select! {
+            _ = tokio::time::sleep(tick.min(next.saturating_duration_since(Instant::now()))) => {}
+            _ = stats.stopped.notified() => {}
+        }
         let done = stats.stop.load(Ordering::Relaxed);
         if done || last_report.elapsed() >= interval {
             let window = stats.drain();
@@ -232,19 +286,28 @@ async fn reporter(stats: Arc<Stats>, what: &'static str, interval: Duration, sta
             }
         } else if tty {
             let ok = stats.ok.load(Ordering::Relaxed);
-            print!("\r\x1b[2K  {:>7.1}s  {ok} {what} so far", started.elapsed().as_secs_f64());
+            print!(
+                "\r\x1b[2K  {:>7.1}s  {ok} {what} so far",
+                started.elapsed().as_secs_f64()
+            );
             let _ = std::io::stdout().flush();
         }
     }
 }
 
-/// Ends the run after `-d` seconds (if given).
-fn stop_after(stats: &Arc<Stats>, duration: Option<f64>) {
+/// Ends the run after `-d` seconds (if given). `wake_reporter` is false for
+/// the producer, which first lets its in-flight sends finish and then wakes
+/// the reporter itself.
+fn stop_after(stats: &Arc<Stats>, duration: Option<f64>, wake_reporter: bool) {
     if let Some(secs) = duration {
         let stats = Arc::clone(stats);
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-            stats.stop.store(true, Ordering::Relaxed);
+            if wake_reporter {
+                stats.finish();
+            } else {
+                stats.stop.store(true, Ordering::Relaxed);
+            }
         });
     }
 }
@@ -272,9 +335,8 @@ async fn run_producer(args: ProducerArgs) -> Result<(), String> {
     }
     let senders = args.senders.unwrap_or(if args.async_mode { 1 } else { 64 });
     let client_config = ClientConfig {
-        namesrv_addr: common.namesrv_addr.clone(),
         instance_name: format!("mqbench-{}", std::process::id()),
-        ..ClientConfig::default()
+        ..common.client_config()?
     };
     let producer = DefaultMQProducer::builder()
         .producer_group("benchmark_producer")
@@ -302,12 +364,21 @@ async fn run_producer(args: ProducerArgs) -> Result<(), String> {
         args.size,
         args.batch,
         mode,
-        if args.async_mode { format!(" window={}", args.window) } else { String::new() }
+        if args.async_mode {
+            format!(" window={}", args.window)
+        } else {
+            String::new()
+        }
     );
     let stats = Stats::new(senders, common.quantity);
     let started = Instant::now();
-    stop_after(&stats, common.duration_secs);
-    let report = tokio::spawn(reporter(Arc::clone(&stats), "send", Duration::from_secs_f64(common.interval_secs), started));
+    stop_after(&stats, common.duration_secs, false);
+    let report = tokio::spawn(reporter(
+        Arc::clone(&stats),
+        "send",
+        Duration::from_secs_f64(common.interval_secs),
+        started,
+    ));
 
     let window = Arc::new(Semaphore::new(args.window.max(1)));
     let mut workers = Vec::new();
@@ -325,10 +396,16 @@ async fn run_producer(args: ProducerArgs) -> Result<(), String> {
             while stats.take(batch as u64) {
                 let make = |seq: u64| {
                     let msg = Message::new(topic.as_str(), body.clone());
-                    if keys { msg.with_keys([format!("{shard}-{seq}")]) } else { msg }
+                    if keys {
+                        msg.with_keys([format!("{shard}-{seq}")])
+                    } else {
+                        msg
+                    }
                 };
                 if async_mode {
-                    let Ok(permit) = Arc::clone(&window).acquire_owned().await else { break };
+                    let Ok(permit) = Arc::clone(&window).acquire_owned().await else {
+                        break;
+                    };
                     let (producer, stats) = (producer.clone(), Arc::clone(&stats));
                     let msgs: Vec<Message> = (0..batch).map(|i| make(seq + i as u64)).collect();
                     tokio::spawn(async move {
@@ -340,7 +417,9 @@ async fn run_producer(args: ProducerArgs) -> Result<(), String> {
                             producer.send(msgs.remove(0)).await
                         };
                         match result {
-                            Ok(_) => stats.record(shard, t0.elapsed().as_micros() as u64, batch as u64),
+                            Ok(_) => {
+                                stats.record(shard, t0.elapsed().as_micros() as u64, batch as u64)
+                            }
                             Err(_) => {
                                 stats.failed.fetch_add(batch as u64, Ordering::Relaxed);
                             }
@@ -376,7 +455,7 @@ async fn run_producer(args: ProducerArgs) -> Result<(), String> {
     // Let async sends in flight finish before the final report.
     let _ = window.acquire_many(args.window.max(1) as u32).await;
     let elapsed = started.elapsed();
-    stats.stop.store(true, Ordering::Relaxed);
+    stats.finish();
     let total = report.await.unwrap_or_else(|_| new_histogram());
     let ok = stats.ok.load(Ordering::Relaxed);
     println!(
@@ -395,10 +474,7 @@ async fn run_producer(args: ProducerArgs) -> Result<(), String> {
 async fn run_consumer(args: ConsumerArgs) -> Result<(), String> {
     let common = &args.common;
     let stats = Stats::new(args.consume_threads, common.quantity);
-    let client_config = ClientConfig {
-        namesrv_addr: common.namesrv_addr.clone(),
-        ..ClientConfig::default()
-    };
+    let client_config = common.client_config()?;
     let consumer = DefaultMQPushConsumer::builder()
         .consumer_group(&args.group)
         .client_config(client_config)
@@ -411,7 +487,9 @@ async fn run_consumer(args: ConsumerArgs) -> Result<(), String> {
         .pull_batch_size(args.pull_batch)
         .consume_thread_max(args.consume_threads)
         .build();
-    consumer.subscribe(&common.topic, "*").map_err(|e| e.to_string())?;
+    consumer
+        .subscribe(&common.topic, "*")
+        .map_err(|e| e.to_string())?;
     let sink = Arc::clone(&stats);
     let shard = Arc::new(AtomicU64::new(0));
     consumer.register_message_listener_concurrently(move |msgs, _ctx| {
@@ -427,8 +505,12 @@ async fn run_consumer(args: ConsumerArgs) -> Result<(), String> {
                 let e2e_us = (now_ms - msg.born_timestamp).max(0) as u64 * 1000;
                 stats.record(i, e2e_us, 1);
             }
-            if stats.remaining.fetch_sub(msgs.len() as i64, Ordering::Relaxed) <= msgs.len() as i64 {
-                stats.stop.store(true, Ordering::Relaxed);
+            if stats
+                .remaining
+                .fetch_sub(msgs.len() as i64, Ordering::Relaxed)
+                <= msgs.len() as i64
+            {
+                stats.finish();
             }
             ConsumeConcurrentlyStatus::ConsumeSuccess
         }
@@ -443,8 +525,14 @@ async fn run_consumer(args: ConsumerArgs) -> Result<(), String> {
         args.pull_batch
     );
     let started = Instant::now();
-    stop_after(&stats, common.duration_secs);
-    let total = reporter(Arc::clone(&stats), "consume", Duration::from_secs_f64(common.interval_secs), started).await;
+    stop_after(&stats, common.duration_secs, true);
+    let total = reporter(
+        Arc::clone(&stats),
+        "consume",
+        Duration::from_secs_f64(common.interval_secs),
+        started,
+    )
+    .await;
     let elapsed = started.elapsed();
     let ok = stats.ok.load(Ordering::Relaxed);
     println!(
@@ -466,7 +554,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("mqbench: cannot start the async runtime: {e}");

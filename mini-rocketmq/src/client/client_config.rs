@@ -23,6 +23,7 @@
 use std::time::Duration;
 
 use crate::common::mix_all;
+use crate::remoting::command::SerializeType;
 
 /// Java `ClientConfig`.
 #[derive(Debug, Clone)]
@@ -49,6 +50,11 @@ pub struct ClientConfig {
     pub rebalance_interval: Duration,
     /// Timeout of name-server and admin calls (`mqClientApiTimeout`, 3 s).
     pub mq_client_api_timeout: Duration,
+    /// Header encoding of every request (`rocketmq.serialize.type`): JSON,
+    /// Java's default, or the ROCKETMQ binary form, which is cheaper to
+    /// produce and parse on both ends. Brokers answer in the caller's type,
+    /// and every RocketMQ peer reads both.
+    pub serialize_type: SerializeType,
     /// Directory for broadcasting consumers' offsets
     /// (`rocketmq.client.localOffsetStoreDir`, default `~/.rocketmq_offsets`).
     pub local_offset_store_dir: Option<std::path::PathBuf>,
@@ -66,6 +72,7 @@ impl Default for ClientConfig {
             persist_consumer_offset_interval: Duration::from_secs(5),
             rebalance_interval: Duration::from_secs(20),
             mq_client_api_timeout: Duration::from_secs(3),
+            serialize_type: serialize_type_from_env(),
             local_offset_store_dir: None,
         }
     }
@@ -107,6 +114,15 @@ impl ClientConfig {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect()
+    }
+}
+
+/// Java reads `ROCKETMQ_SERIALIZE_TYPE` (or the system property
+/// `rocketmq.serialize.type`); JSON unless it says `ROCKETMQ`.
+fn serialize_type_from_env() -> SerializeType {
+    match std::env::var("ROCKETMQ_SERIALIZE_TYPE") {
+        Ok(v) if v.eq_ignore_ascii_case("ROCKETMQ") => SerializeType::RocketMQ,
+        _ => SerializeType::Json,
     }
 }
 

@@ -32,7 +32,7 @@ use crate::common::route::TopicRouteData;
 use crate::common::topic_config::TopicConfig;
 use crate::remoting::client::{ClientConfig as RemotingClientConfig, RemotingClient};
 use crate::remoting::code::{request_code, response_code};
-use crate::remoting::command::RemotingCommand;
+use crate::remoting::command::{LanguageCode, RemotingCommand};
 use crate::remoting::error::RemotingError;
 use crate::remoting::protocol::body::cluster_info::ClusterInfo;
 use crate::remoting::protocol::body::consume_stats::ConsumeStats;
@@ -43,6 +43,7 @@ use crate::remoting::protocol::body::lock_batch::{LockBatchRequestBody, LockBatc
 use crate::remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use crate::remoting::protocol::body::topic_list::TopicList;
 use crate::remoting::protocol::body::topic_stats_table::TopicStatsTable;
+use crate::remoting::protocol::header::CommandCustomHeader;
 use crate::remoting::protocol::header::{
     BoundaryType, ConsumerSendMsgBackRequestHeader, CreateTopicRequestHeader,
     DeleteTopicFromNamesrvRequestHeader, DeleteTopicRequestHeader, GetConsumeStatsRequestHeader,
@@ -103,7 +104,10 @@ impl std::fmt::Debug for MQClientAPIImpl {
 impl MQClientAPIImpl {
     pub fn new(config: &ClientConfig) -> Self {
         MQClientAPIImpl {
-            remoting_client: RemotingClient::new(RemotingClientConfig::default()),
+            remoting_client: RemotingClient::new(RemotingClientConfig {
+                serialize_type: config.serialize_type,
+                ..RemotingClientConfig::default()
+            }),
             namesrv_addr_list: parking_lot::RwLock::new(Arc::new(config.namesrv_addr_list())),
             namesrv_index: AtomicUsize::new(0),
         }
@@ -197,8 +201,7 @@ impl MQClientAPIImpl {
             topic: topic.to_string(),
             accept_standard_json_only: Some(true),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
+        let request = request_with_header(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
         let (addr, response) = self.invoke_namesrv(request, timeout).await?;
         let response = expect_success(&addr, response)?;
         let body = response.body.unwrap_or_default();
@@ -207,7 +210,7 @@ impl MQClientAPIImpl {
 
     /// GET_BROKER_CLUSTER_INFO (106).
     pub async fn get_broker_cluster_info(&self, timeout: Duration) -> MQResult<ClusterInfo> {
-        let request = RemotingCommand::new_request(request_code::GET_BROKER_CLUSTER_INFO);
+        let request = request(request_code::GET_BROKER_CLUSTER_INFO);
         let (addr, response) = self.invoke_namesrv(request, timeout).await?;
         let body = expect_success(&addr, response)?.body.unwrap_or_default();
         ClusterInfo::decode(&body).map_err(|e| bad_body(&addr, "ClusterInfo", e))
@@ -215,8 +218,7 @@ impl MQClientAPIImpl {
 
     /// GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206).
     pub async fn get_topic_list_from_name_server(&self, timeout: Duration) -> MQResult<TopicList> {
-        let request =
-            RemotingCommand::new_request(request_code::GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
+        let request = request(request_code::GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
         let (addr, response) = self.invoke_namesrv(request, timeout).await?;
         let body = expect_success(&addr, response)?.body.unwrap_or_default();
         TopicList::decode(&body).map_err(|e| bad_body(&addr, "TopicList", e))
@@ -235,10 +237,7 @@ impl MQClientAPIImpl {
                 topic: topic.to_string(),
                 ..Default::default()
             };
-            let request = RemotingCommand::new_request_with_header(
-                request_code::DELETE_TOPIC_IN_NAMESRV,
-                &header,
-            );
+            let request = request_with_header(request_code::DELETE_TOPIC_IN_NAMESRV, &header);
             self.invoke_ok(addr, request, timeout).await?;
         }
         Ok(())
@@ -265,8 +264,7 @@ impl MQClientAPIImpl {
         let topic = request.header.topic.clone();
         let queue_id = request.header.queue_id;
         let header = SendMessageRequestHeaderV2::from(request.header);
-        let command =
-            RemotingCommand::new_request_with_header(code, &header).with_body(request.body);
+        let command = request_with_header(code, &header).with_body(request.body);
         if mode == CommunicationMode::Oneway {
             let mut command = command;
             command.mark_oneway();
@@ -296,7 +294,7 @@ impl MQClientAPIImpl {
         header: PullMessageRequestHeader,
         timeout: Duration,
     ) -> MQResult<(PullResult, Bytes)> {
-        let request = RemotingCommand::new_request_with_header(request_code::PULL_MESSAGE, &header);
+        let request = request_with_header(request_code::PULL_MESSAGE, &header);
         let response = self.invoke(addr, request, timeout).await?;
         let Some(pull_status) = PullStatus::from_response_code(response.code) else {
             return Err(MQClientError::broker(
@@ -337,8 +335,7 @@ impl MQClientAPIImpl {
             set_zero_if_not_found: Some(false),
             broker_name: Some(mq.broker_name.clone()),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::QUERY_CONSUMER_OFFSET, &header);
+        let request = request_with_header(request_code::QUERY_CONSUMER_OFFSET, &header);
         let response = self.invoke(addr, request, timeout).await?;
         match response.code {
             response_code::SUCCESS => read_offset(addr, &response).map(Some),
@@ -359,7 +356,7 @@ impl MQClientAPIImpl {
             commit_offset: offset,
             broker_name: Some(mq.broker_name.clone()),
         };
-        RemotingCommand::new_request_with_header(request_code::UPDATE_CONSUMER_OFFSET, &header)
+        request_with_header(request_code::UPDATE_CONSUMER_OFFSET, &header)
     }
 
     /// UPDATE_CONSUMER_OFFSET (15), waiting for the answer (shutdown, tools).
@@ -401,8 +398,7 @@ impl MQClientAPIImpl {
             broker_name: Some(mq.broker_name.clone()),
             ..Default::default()
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::GET_MAX_OFFSET, &header);
+        let request = request_with_header(request_code::GET_MAX_OFFSET, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         read_offset(addr, &response)
     }
@@ -419,8 +415,7 @@ impl MQClientAPIImpl {
             queue_id: mq.queue_id,
             broker_name: Some(mq.broker_name.clone()),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::GET_MIN_OFFSET, &header);
+        let request = request_with_header(request_code::GET_MIN_OFFSET, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         read_offset(addr, &response)
     }
@@ -442,10 +437,7 @@ impl MQClientAPIImpl {
             boundary_type: Some(boundary),
             broker_name: Some(mq.broker_name.clone()),
         };
-        let request = RemotingCommand::new_request_with_header(
-            request_code::SEARCH_OFFSET_BY_TIMESTAMP,
-            &header,
-        );
+        let request = request_with_header(request_code::SEARCH_OFFSET_BY_TIMESTAMP, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         read_offset(addr, &response)
     }
@@ -462,10 +454,7 @@ impl MQClientAPIImpl {
             queue_id: mq.queue_id,
             broker_name: Some(mq.broker_name.clone()),
         };
-        let request = RemotingCommand::new_request_with_header(
-            request_code::GET_EARLIEST_MSG_STORETIME,
-            &header,
-        );
+        let request = request_with_header(request_code::GET_EARLIEST_MSG_STORETIME, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         response
             .ext("timestamp")
@@ -481,7 +470,7 @@ impl MQClientAPIImpl {
 
     /// HEART_BEAT (34) with a pre-encoded `HeartbeatData` body.
     pub async fn send_heartbeat(&self, addr: &str, body: Bytes, timeout: Duration) -> MQResult<()> {
-        let request = RemotingCommand::new_request(request_code::HEART_BEAT).with_body(body);
+        let request = request(request_code::HEART_BEAT).with_body(body);
         self.invoke_ok(addr, request, timeout).await.map(|_| ())
     }
 
@@ -499,8 +488,7 @@ impl MQClientAPIImpl {
             producer_group: producer_group.map(str::to_string),
             consumer_group: consumer_group.map(str::to_string),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::UNREGISTER_CLIENT, &header);
+        let request = request_with_header(request_code::UNREGISTER_CLIENT, &header);
         self.invoke_ok(addr, request, timeout).await.map(|_| ())
     }
 
@@ -514,10 +502,7 @@ impl MQClientAPIImpl {
         let header = GetConsumerListByGroupRequestHeader {
             consumer_group: group.to_string(),
         };
-        let request = RemotingCommand::new_request_with_header(
-            request_code::GET_CONSUMER_LIST_BY_GROUP,
-            &header,
-        );
+        let request = request_with_header(request_code::GET_CONSUMER_LIST_BY_GROUP, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         GetConsumerListByGroupResponseBody::decode(&body)
@@ -549,8 +534,7 @@ impl MQClientAPIImpl {
             max_reconsume_times: Some(max_reconsume_times),
             broker_name: Some(broker_name.to_string()),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::CONSUMER_SEND_MSG_BACK, &header);
+        let request = request_with_header(request_code::CONSUMER_SEND_MSG_BACK, &header);
         self.invoke_ok(addr, request, timeout).await.map(|_| ())
     }
 
@@ -561,8 +545,7 @@ impl MQClientAPIImpl {
         body: &LockBatchRequestBody,
         timeout: Duration,
     ) -> MQResult<BTreeSet<MessageQueue>> {
-        let request =
-            RemotingCommand::new_request(request_code::LOCK_BATCH_MQ).with_body(body.encode());
+        let request = request(request_code::LOCK_BATCH_MQ).with_body(body.encode());
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         LockBatchResponseBody::decode(&body)
@@ -577,8 +560,7 @@ impl MQClientAPIImpl {
         body: &LockBatchRequestBody,
         timeout: Duration,
     ) -> MQResult<()> {
-        let request =
-            RemotingCommand::new_request(request_code::UNLOCK_BATCH_MQ).with_body(body.encode());
+        let request = request(request_code::UNLOCK_BATCH_MQ).with_body(body.encode());
         self.invoke_ok(addr, request, timeout).await.map(|_| ())
     }
 
@@ -603,10 +585,7 @@ impl MQClientAPIImpl {
             order: config.order,
             ..Default::default()
         };
-        let request = RemotingCommand::new_request_with_header(
-            request_code::UPDATE_AND_CREATE_TOPIC,
-            &header,
-        );
+        let request = request_with_header(request_code::UPDATE_AND_CREATE_TOPIC, &header);
         self.invoke_ok(addr, request, timeout).await.map(|_| ())
     }
 
@@ -620,8 +599,7 @@ impl MQClientAPIImpl {
         let header = DeleteTopicRequestHeader {
             topic: topic.to_string(),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::DELETE_TOPIC_IN_BROKER, &header);
+        let request = request_with_header(request_code::DELETE_TOPIC_IN_BROKER, &header);
         self.invoke_ok(addr, request, timeout).await.map(|_| ())
     }
 
@@ -631,7 +609,7 @@ impl MQClientAPIImpl {
         addr: &str,
         timeout: Duration,
     ) -> MQResult<BTreeMap<String, String>> {
-        let request = RemotingCommand::new_request(request_code::GET_BROKER_RUNTIME_INFO);
+        let request = request(request_code::GET_BROKER_RUNTIME_INFO);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         KVTable::decode(&body)
@@ -650,8 +628,7 @@ impl MQClientAPIImpl {
         let header = GetTopicStatsInfoRequestHeader {
             topic: topic.to_string(),
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::GET_TOPIC_STATS_INFO, &header);
+        let request = request_with_header(request_code::GET_TOPIC_STATS_INFO, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         TopicStatsTable::decode(&body).map_err(|e| bad_body(addr, "TopicStatsTable", e))
@@ -670,8 +647,7 @@ impl MQClientAPIImpl {
             topic: topic.map(str::to_string),
             ..Default::default()
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::GET_CONSUME_STATS, &header);
+        let request = request_with_header(request_code::GET_CONSUME_STATS, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         ConsumeStats::decode(&body).map_err(|e| bad_body(addr, "ConsumeStats", e))
@@ -688,10 +664,7 @@ impl MQClientAPIImpl {
         let header = GetConsumerConnectionListRequestHeader {
             consumer_group: group.to_string(),
         };
-        let request = RemotingCommand::new_request_with_header(
-            request_code::GET_CONSUMER_CONNECTION_LIST,
-            &header,
-        );
+        let request = request_with_header(request_code::GET_CONSUMER_CONNECTION_LIST, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         ConsumerConnection::decode(&body).map_err(|e| bad_body(addr, "ConsumerConnection", e))
@@ -718,10 +691,7 @@ impl MQClientAPIImpl {
             timestamp: timestamp_ms,
             is_force: force,
         };
-        let request = RemotingCommand::new_request_with_header(
-            request_code::INVOKE_BROKER_TO_RESET_OFFSET,
-            &header,
-        );
+        let request = request_with_header(request_code::INVOKE_BROKER_TO_RESET_OFFSET, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         if body.is_empty() {
@@ -744,8 +714,7 @@ impl MQClientAPIImpl {
             offset: phy_offset,
             ..Default::default()
         };
-        let request =
-            RemotingCommand::new_request_with_header(request_code::VIEW_MESSAGE_BY_ID, &header);
+        let request = request_with_header(request_code::VIEW_MESSAGE_BY_ID, &header);
         let response = self.invoke_ok(addr, request, timeout).await?;
         let body = response.body.unwrap_or_default();
         message_decoder::decode(&body, true, true).map_err(|e| {
@@ -755,6 +724,8 @@ impl MQClientAPIImpl {
 
     /// QUERY_MESSAGE (12): messages of `topic` whose key (or, with
     /// `uniq_key`, whose UNIQ_KEY) is `key`, stored between the timestamps.
+    /// Nothing found is QUERY_NOT_FOUND, an error whose remark says why (a
+    /// broker without index files says so there).
     #[allow(clippy::too_many_arguments)]
     pub async fn query_message(
         &self,
@@ -774,8 +745,7 @@ impl MQClientAPIImpl {
             begin_timestamp,
             end_timestamp,
         };
-        let mut request =
-            RemotingCommand::new_request_with_header(request_code::QUERY_MESSAGE, &header);
+        let mut request = request_with_header(request_code::QUERY_MESSAGE, &header);
         if uniq_key {
             request = request.with_ext("_UNIQUE_KEY_QUERY", "true");
         }
@@ -792,10 +762,6 @@ impl MQClientAPIImpl {
                     message_list: message_decoder::decodes_batch(&body, true, true),
                 })
             }
-            response_code::QUERY_NOT_FOUND => Ok(QueryResult {
-                index_last_update_timestamp: 0,
-                message_list: Vec::new(),
-            }),
             code => Err(MQClientError::broker(
                 code,
                 response.remark.as_deref(),
@@ -803,6 +769,21 @@ impl MQClientAPIImpl {
             )),
         }
     }
+}
+
+// ----- request helpers ------------------------------------------------------------------
+
+/// A request from this client. It says it is written in Rust (LanguageCode
+/// 12): brokers show it in `consumerConnection`, and Java's broker keys a few
+/// compatibility decisions on the language.
+fn request(code: i32) -> RemotingCommand {
+    let mut command = RemotingCommand::new_request(code);
+    command.language = LanguageCode::Rust;
+    command
+}
+
+fn request_with_header(code: i32, header: &impl CommandCustomHeader) -> RemotingCommand {
+    request(code).with_header(header)
 }
 
 // ----- response helpers ---------------------------------------------------------------

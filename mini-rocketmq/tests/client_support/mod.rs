@@ -116,7 +116,11 @@ impl Cluster {
             .map(|i| self.broker_addr(i))
             .collect();
         for addr in &addrs {
-            admin.api().create_topic(addr, "TBW102", &topic_config, timeout).await.expect("create topic");
+            admin
+                .api()
+                .create_topic(addr, "TBW102", &topic_config, timeout)
+                .await
+                .expect("create topic");
         }
         let expected = addrs.len();
         wait_until("the route lists every broker", || {

@@ -77,9 +77,12 @@ fn message_detail(msg: &MessageExt) -> (String, serde_json::Value) {
 pub async fn query_msg_by_id(admin: &Admin, msg_id: &str, topic: Option<&str>) -> MQResult<Report> {
     let query = MQAdminImpl::new(&admin.instance);
     if let Some(topic) = topic {
+        // Not found by UNIQ_KEY (or no index on the broker): try it as an
+        // offset id below.
         let found = query
             .query_message(topic, msg_id, 32, 0, i64::MAX, true)
-            .await?;
+            .await
+            .unwrap_or_default();
         if let Some(msg) = found.first() {
             let (text, json) = message_detail(msg);
             return Ok(Report::new(text, json));

@@ -549,7 +549,10 @@ impl PushConsumerInner {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        running.consume_service.shutdown(left.max(Duration::from_millis(100))).await;
+        running
+            .consume_service
+            .shutdown(left.max(Duration::from_millis(100)))
+            .await;
         let owned = running.rebalance.owned_queues();
         running.offset_store.persist_all(&owned, true).await;
         running.rebalance.drop_all();
