@@ -1,4 +1,4 @@
-//! The per-client hub — Java `MQClientInstance` and `MQClientManager`.
+//! The per-client hub — Java `MQClientInstance`.
 //!
 //! Producers and consumers are thin: they hold their own settings and the
 //! logic of sending or consuming. Everything they *share* lives here, once per
@@ -41,7 +41,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use parking_lot::{Mutex, RwLock};
@@ -58,31 +58,7 @@ use crate::common::mix_all;
 use crate::common::route::TopicRouteData;
 use crate::remoting::protocol::body::heartbeat_data::{ConsumerData, HeartbeatData, ProducerData};
 
-/// Every live instance, by client id (Java `MQClientManager.factoryTable`).
-static INSTANCES: LazyLock<Mutex<HashMap<String, Arc<MQClientInstance>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Java `MQClientManager`: one instance per client id in the process.
-pub struct MQClientManager;
-
-impl MQClientManager {
-    /// Returns the instance for `config`'s client id, creating it on first
-    /// use. The caller has already applied `change_instance_name_to_pid`.
-    pub fn get_or_create(config: &ClientConfig) -> Arc<MQClientInstance> {
-        let client_id = config.build_mq_client_id();
-        let mut instances = INSTANCES.lock();
-        if let Some(existing) = instances.get(&client_id) {
-            return Arc::clone(existing);
-        }
-        let instance = MQClientInstance::new(config.clone(), client_id.clone());
-        instances.insert(client_id, Arc::clone(&instance));
-        instance
-    }
-
-    fn remove(client_id: &str) {
-        INSTANCES.lock().remove(client_id);
-    }
-}
+pub use crate::client::mq_client_manager::MQClientManager;
 
 /// Where to reach one broker group member (Java `FindBrokerResult`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +103,7 @@ impl std::fmt::Debug for MQClientInstance {
 }
 
 impl MQClientInstance {
-    fn new(config: ClientConfig, client_id: String) -> Arc<Self> {
+    pub(crate) fn new(config: ClientConfig, client_id: String) -> Arc<Self> {
         let api = MQClientAPIImpl::new(&config);
         Arc::new(MQClientInstance {
             client_id,
@@ -193,10 +169,12 @@ impl MQClientInstance {
             self.config.persist_consumer_offset_interval,
             |me| Box::pin(async move { me.persist_all_consumer_offset().await }),
         ));
-        tasks.push(tokio::spawn(rebalance_service(
-            weak,
-            Arc::clone(&self.rebalance_wakeup),
-        )));
+        tasks.push(tokio::spawn(
+            crate::client::consumer::rebalance_service::run(
+                weak,
+                Arc::clone(&self.rebalance_wakeup),
+            ),
+        ));
         tracing::info!(client_id = %self.client_id, "MQClientInstance started");
     }
 
@@ -637,20 +615,4 @@ fn spawn_periodic(
             job(me).await;
         }
     })
-}
-
-/// Java `RebalanceService`: rebalance every `rebalance_interval`, or at once
-/// when woken.
-async fn rebalance_service(instance: Weak<MQClientInstance>, wakeup: Arc<Notify>) {
-    loop {
-        let Some(period) = instance.upgrade().map(|me| me.config.rebalance_interval) else {
-            return;
-        };
-        tokio::select! {
-            _ = tokio::time::sleep(period) => {}
-            _ = wakeup.notified() => {}
-        }
-        let Some(me) = instance.upgrade() else { return };
-        me.do_rebalance().await;
-    }
 }

@@ -6,7 +6,8 @@
 //! | file | Java class | job |
 //! |---|---|---|
 //! | [`client_config`] | `ClientConfig` | name servers, client id, timer periods |
-//! | [`client_instance`] | `MQClientInstance`, `MQClientManager` | one per client id: connections, route cache, heartbeats, rebalance and offset timers |
+//! | [`client_instance`] | `MQClientInstance` | one per client id: connections, route cache, heartbeats, rebalance and offset timers |
+//! | [`mq_client_manager`] | `MQClientManager` | the process-wide table of instances by client id |
 //! | [`mq_client_api`] | `MQClientAPIImpl` | every RPC as a typed async method |
 //! | [`mq_admin_impl`] | `MQAdminImpl` | queue offsets, offset by time, messages by id or key |
 //! | [`topic_publish_info`] | `TopicPublishInfo` | a topic's writable queues, round robin |
@@ -45,8 +46,17 @@ pub mod consumer;
 pub mod exception;
 pub mod mq_admin_impl;
 pub mod mq_client_api;
+pub mod mq_client_manager;
 pub mod producer;
 pub mod topic_publish_info;
 
 pub use client_config::ClientConfig;
 pub use exception::{MQClientError, MQResult};
+
+/// Java's `System.currentTimeMillis()`: wall-clock Unix milliseconds, the
+/// unit of every timestamp on the wire (born time, subscription versions).
+pub(crate) fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -3,8 +3,12 @@
 //!
 //! | file | Java class |
 //! |---|---|
-//! | [`default_mq_push_consumer`] | `DefaultMQPushConsumer`, `DefaultMQPushConsumerImpl`, `RebalancePushImpl` |
-//! | [`lite_pull_consumer`] | `DefaultLitePullConsumer`, `RebalanceLitePullImpl` |
+//! | [`default_mq_push_consumer`] | `DefaultMQPushConsumer` (settings and API) |
+//! | [`default_mq_push_consumer_impl`] | `DefaultMQPushConsumerImpl` (start, pull loop, shutdown) |
+//! | [`rebalance_push_impl`] | `RebalancePushImpl` |
+//! | [`lite_pull_consumer`] | `DefaultLitePullConsumer` (settings and API) |
+//! | [`lite_pull_consumer_impl`] | `DefaultLitePullConsumerImpl` (pull tasks, poll, commit) |
+//! | [`rebalance_lite_pull_impl`] | `RebalanceLitePullImpl` |
 //! | [`listener`] | `MessageListenerConcurrently`, `ConsumeConcurrentlyContext`, `ConsumeConcurrentlyStatus` |
 //! | [`consume_message_concurrently_service`] | `ConsumeMessageConcurrentlyService` |
 //! | [`pull_message_service`] | `PullMessageService`, `PullRequest` |
@@ -13,6 +17,7 @@
 //! | [`process_queue`] | `ProcessQueue` |
 //! | [`offset_store`] | `OffsetStore`, `RemoteBrokerOffsetStore`, `LocalFileOffsetStore` |
 //! | [`rebalance_impl`] | `RebalanceImpl` |
+//! | [`rebalance_service`] | `RebalanceService` |
 //! | [`allocate_message_queue`] | `AllocateMessageQueueAveragely`, `AllocateMessageQueueAveragelyByCircle` |
 //! | [`message_model`] | `MessageModel`, `ConsumeFromWhere`, `ConsumeType` |
 //! | [`mq_consumer_inner`] | `MQConsumerInner` |
@@ -20,8 +25,10 @@
 pub mod allocate_message_queue;
 pub mod consume_message_concurrently_service;
 pub mod default_mq_push_consumer;
+pub mod default_mq_push_consumer_impl;
 pub mod listener;
 pub mod lite_pull_consumer;
+pub mod lite_pull_consumer_impl;
 pub mod message_model;
 pub mod mq_consumer_inner;
 pub mod offset_store;
@@ -30,6 +37,9 @@ pub mod pull_api_wrapper;
 pub mod pull_message_service;
 pub mod pull_result;
 pub mod rebalance_impl;
+pub mod rebalance_lite_pull_impl;
+pub mod rebalance_push_impl;
+pub mod rebalance_service;
 
 pub use allocate_message_queue::{
     AllocateMessageQueueAveragely, AllocateMessageQueueAveragelyByCircle,

@@ -3,12 +3,14 @@
 //!
 //! | file | Java class |
 //! |---|---|
-//! | [`default_mq_producer`] | `DefaultMQProducer`, `DefaultMQProducerImpl` |
+//! | [`default_mq_producer`] | `DefaultMQProducer` (settings and API) |
+//! | [`default_mq_producer_impl`] | `DefaultMQProducerImpl` (the send path) |
 //! | [`latency_fault_tolerance`] | `MQFaultStrategy`, `LatencyFaultToleranceImpl` |
 //! | [`message_queue_selector`] | `MessageQueueSelector`, `SelectMessageQueueByHash` |
 //! | [`send_result`] | `SendResult`, `SendStatus` |
 
 pub mod default_mq_producer;
+pub mod default_mq_producer_impl;
 pub mod latency_fault_tolerance;
 pub mod message_queue_selector;
 pub mod send_result;
