@@ -12,7 +12,9 @@
 //! | [`error`] | `RemotingCommandException` and friends | what can go wrong |
 //! | [`protocol::header`] | `CommandCustomHeader` and every `*RequestHeader` | typed arguments ↔ `extFields` |
 //! | [`protocol::body`] | `protocol.body.*` | JSON bodies |
-//! | [`codec`] | `NettyEncoder`, `NettyDecoder`, `RocketMQSerializable` | command ↔ frame bytes |
+//! | [`codec`] | `NettyEncoder`, `NettyDecoder` | command ↔ frame bytes |
+//! | [`remoting_serializable`] | `RemotingSerializable` (fastjson) | the JSON header |
+//! | [`rocketmq_serializable`] | `RocketMQSerializable` | the ROCKETMQ binary header |
 //! | [`processor`] | `NettyRequestProcessor` | handling requests by code |
 //! | [`channel`] | Netty `Channel`, `ResponseFuture`, `ChannelEventListener` | one connection's handle and response table |
 //! | [`connection`] | `NettyRemotingAbstract`, the Netty pipeline | a connection's reader and writer tasks |
@@ -47,6 +49,8 @@ pub mod connection;
 pub mod error;
 pub mod processor;
 pub mod protocol;
+pub mod remoting_serializable;
+pub mod rocketmq_serializable;
 pub mod server;
 
 pub use channel::{Channel, ChannelEventListener};
