@@ -24,7 +24,7 @@ use mini_rocketmq::remoting::protocol::body::lock_batch::{
 };
 use mini_rocketmq::remoting::protocol::header::namesrv::GetRouteInfoRequestHeader;
 use mini_rocketmq::remoting::protocol::header::offset::{
-    GetMaxOffsetRequestHeader, QueryConsumerOffsetRequestHeader, UpdateConsumerOffsetRequestHeader,
+    QueryConsumerOffsetRequestHeader, UpdateConsumerOffsetRequestHeader,
 };
 use mini_rocketmq::remoting::protocol::header::pull::PullMessageRequestHeader;
 
@@ -165,6 +165,7 @@ async fn long_polling_wakes_on_arrival() {
     let mut producer = RawConn::connect(addr, SerializeType::Json).await;
     let resp = producer.call(send_v1("PollTopic", 0, "T", "first")).await;
     assert_eq!(resp.code, response_code::SUCCESS);
+    wait_max_offset(&mut producer, "PollTopic", 0, 1).await;
 
     // A pull at offset 1 with SUSPEND and a long timeout is held...
     let mut consumer = RawConn::connect(addr, SerializeType::Json).await;
@@ -381,6 +382,8 @@ async fn offsets_and_messages_survive_a_restart() {
             response_code::SUCCESS
         );
     }
+    // Consume-queue entries are built asynchronously; wait for all three.
+    wait_max_offset(&mut conn, "OffsetTopic", 2, 3).await;
     // Never committed: 0, because the queue still starts at 0.
     let resp = conn.call(query_offset("OffsetTopic", 2)).await;
     assert_eq!(
@@ -409,17 +412,7 @@ async fn offsets_and_messages_survive_a_restart() {
         (resp.code, resp.ext("offset")),
         (response_code::SUCCESS, Some("2"))
     );
-    let resp = conn
-        .call(RemotingCommand::new_request_with_header(
-            request_code::GET_MAX_OFFSET,
-            &GetMaxOffsetRequestHeader {
-                topic: "OffsetTopic".into(),
-                queue_id: 2,
-                committed: true,
-                broker_name: None,
-            },
-        ))
-        .await;
+    let resp = conn.call(max_offset("OffsetTopic", 2)).await;
     assert_eq!(resp.ext("offset"), Some("3"));
     let resp = conn.call(pull("OffsetTopic", 2, 2, "*", None)).await;
     assert_eq!(resp.code, response_code::SUCCESS);

@@ -17,6 +17,7 @@ use mini_rocketmq::common::sysflag::PullSysFlag;
 use mini_rocketmq::remoting::code::request_code;
 use mini_rocketmq::remoting::codec;
 use mini_rocketmq::remoting::command::{RemotingCommand, SerializeType};
+use mini_rocketmq::remoting::protocol::header::offset::GetMaxOffsetRequestHeader;
 use mini_rocketmq::remoting::protocol::header::pull::PullMessageRequestHeader;
 use mini_rocketmq::remoting::protocol::header::send::{
     SendMessageRequestHeader, SendMessageRequestHeaderV2,
@@ -211,6 +212,31 @@ pub fn pull(
         ..Default::default()
     };
     RemotingCommand::new_request_with_header(request_code::PULL_MESSAGE, &header)
+}
+
+pub fn max_offset(topic: &str, queue_id: i32) -> RemotingCommand {
+    RemotingCommand::new_request_with_header(
+        request_code::GET_MAX_OFFSET,
+        &GetMaxOffsetRequestHeader {
+            topic: topic.into(),
+            queue_id,
+            committed: true,
+            broker_name: None,
+        },
+    )
+}
+
+/// Consume-queue entries are built by the store's dispatcher shortly after a
+/// put; wait until the queue shows `n` messages.
+pub async fn wait_max_offset(conn: &mut RawConn, topic: &str, queue_id: i32, n: i64) {
+    let want = n.to_string();
+    tokio::time::timeout(GUARD, async {
+        while conn.call(max_offset(topic, queue_id)).await.ext("offset") != Some(want.as_str()) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    })
+    .await
+    .expect("messages dispatched");
 }
 
 /// Decode a pull response body the way clients do.

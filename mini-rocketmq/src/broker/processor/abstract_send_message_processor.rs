@@ -185,23 +185,34 @@ impl SendMessageProcessor {
 
     /// Append what the broker adds to every stored message, keeping what the
     /// producer already set (Java overwrites CLUSTER; a producer setting it
-    /// is unheard of, so keeping theirs is equivalent in practice).
-    pub(super) fn add_broker_properties(&self, properties: &mut String) {
+    /// is unheard of, so keeping theirs is equivalent in practice). Returns
+    /// the message's UNIQ_KEY, the producer's or a new one.
+    pub(super) fn add_broker_properties(
+        &self,
+        properties: &mut String,
+        scan: &ProducerProperties,
+    ) -> String {
         let config = &self.broker.broker_config;
-        if property_of(properties, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).is_none() {
-            append_property(
-                properties,
-                PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
-                &create_uniq_id(),
-            );
+        properties.reserve(96);
+        let uniq_key = match &scan.uniq_key {
+            Some(k) => k.clone(),
+            None => {
+                let k = create_uniq_id();
+                append_property(properties, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, &k);
+                k
+            }
+        };
+        if !scan.has_region {
+            append_property(properties, PROPERTY_MSG_REGION, &config.region_id);
         }
-        append_property_if_absent(properties, PROPERTY_MSG_REGION, &config.region_id);
-        append_property_if_absent(
-            properties,
-            PROPERTY_TRACE_SWITCH,
-            if config.trace_on { "true" } else { "false" },
-        );
-        append_property_if_absent(properties, PROPERTY_CLUSTER, &config.broker_cluster_name);
+        if !scan.has_trace_switch {
+            let on = if config.trace_on { "true" } else { "false" };
+            append_property(properties, PROPERTY_TRACE_SWITCH, on);
+        }
+        if !scan.has_cluster {
+            append_property(properties, PROPERTY_CLUSTER, &config.broker_cluster_name);
+        }
+        uniq_key
     }
 
     /// CONSUMER_SEND_MSG_BACK (36): a consumer could not process a message
@@ -346,14 +357,60 @@ impl SendMessageProcessor {
     }
 }
 
+/// What the send path needs to know about the producer's properties string,
+/// found in one pass over it (the string is parsed nowhere else on this path).
+///
+/// Owned (the UNIQ_KEY is copied, the tag reduced to its hash) so the string
+/// can be appended to right after.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct ProducerProperties {
+    /// Java `String.hashCode` of TAGS (0 without a tag).
+    pub tags_code: i64,
+    pub uniq_key: Option<String>,
+    pub has_region: bool,
+    pub has_trace_switch: bool,
+    pub has_cluster: bool,
+    /// `TRAN_MSG=true`: a transactional half message.
+    pub transaction_prepared: bool,
+    /// `WAIT=false`: the producer does not wait for a SYNC_FLUSH.
+    pub wait_false: bool,
+}
+
+impl ProducerProperties {
+    /// Scan `key\u0001value\u0002…` once.
+    pub fn scan(properties: &str) -> Self {
+        let mut found = ProducerProperties::default();
+        for pair in properties.split('\u{2}') {
+            let Some((key, value)) = pair.split_once('\u{1}') else {
+                continue;
+            };
+            match key {
+                PROPERTY_TAGS => found.tags_code = tags_string_to_tags_code(value),
+                PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX if !value.is_empty() => {
+                    found.uniq_key = Some(value.to_string())
+                }
+                PROPERTY_MSG_REGION => found.has_region = true,
+                PROPERTY_TRACE_SWITCH => found.has_trace_switch = true,
+                PROPERTY_CLUSTER => found.has_cluster = true,
+                PROPERTY_TRANSACTION_PREPARED => {
+                    found.transaction_prepared = value.eq_ignore_ascii_case("true")
+                }
+                PROPERTY_WAIT_STORE_MSG_OK => found.wait_false = value == "false",
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
 /// The few properties the store reads from the map rather than from
 /// `properties_string`: only `WAIT=false` (it decides whether a SYNC_FLUSH
 /// put waits for the disk). Everything else stays in the string, unparsed.
 pub(super) fn store_read_properties(
-    properties: &str,
+    wait_false: bool,
 ) -> std::collections::BTreeMap<String, String> {
     let mut map = std::collections::BTreeMap::new();
-    if property_of(properties, PROPERTY_WAIT_STORE_MSG_OK) == Some("false") {
+    if wait_false {
         map.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
     }
     map
@@ -382,6 +439,17 @@ pub(super) fn append_property_if_absent(properties: &mut String, key: &str, valu
 mod tests {
     use super::*;
     use crate::common::message_decoder::string_to_message_properties;
+
+    #[test]
+    fn one_scan_finds_what_the_send_path_needs() {
+        let p = "TAGS\u{1}TagA\u{2}UNIQ_KEY\u{1}ABC\u{2}WAIT\u{1}false\u{2}TRAN_MSG\u{1}TRUE\u{2}junk\u{2}";
+        let scan = ProducerProperties::scan(p);
+        assert_eq!(scan.tags_code, tags_string_to_tags_code("TagA"));
+        assert_eq!(scan.uniq_key.as_deref(), Some("ABC"));
+        assert!(scan.wait_false && scan.transaction_prepared);
+        assert!(!scan.has_region && !scan.has_cluster && !scan.has_trace_switch);
+        assert_eq!(ProducerProperties::scan(""), ProducerProperties::default());
+    }
 
     #[test]
     fn appended_properties_decode_like_rocketmq() {

@@ -46,16 +46,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use bytes::Bytes;
 
 use super::abstract_send_message_processor::{
-    DLQ_NUMS_PER_GROUP, append_property_if_absent, store_read_properties,
+    DLQ_NUMS_PER_GROUP, ProducerProperties, append_property_if_absent, store_read_properties,
 };
 use super::{error_response, invalid_header};
 use crate::broker::controller::BrokerController;
 use crate::common::message::{
     Message, MessageExt, MessageExtBatch, MessageExtBrokerInner, MessageVersion,
-    tags_string_to_tags_code,
 };
 use crate::common::message_const::*;
-use crate::common::message_decoder::property_of;
 use crate::common::mix_all;
 use crate::common::perm;
 use crate::common::sysflag::MessageSysFlag;
@@ -143,9 +141,8 @@ impl SendMessageProcessor {
         };
 
         let mut properties = header.properties.unwrap_or_default();
-        if property_of(&properties, PROPERTY_TRANSACTION_PREPARED)
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        {
+        let scan = ProducerProperties::scan(&properties);
+        if scan.transaction_prepared {
             return self.transaction_forbidden();
         }
         let mut topic = header.topic;
@@ -189,15 +186,13 @@ impl SendMessageProcessor {
         if topic_config.topic_filter_type == TopicFilterType::MultiTag {
             sys_flag |= MessageSysFlag::MULTI_TAGS_FLAG;
         }
-        self.add_broker_properties(&mut properties);
+        let uniq_key = self.add_broker_properties(&mut properties, &scan);
 
-        let tags_code =
-            tags_string_to_tags_code(property_of(&properties, PROPERTY_TAGS).unwrap_or(""));
         let mut inner = MessageExtBrokerInner {
             ext: MessageExt {
                 message: Message {
                     flag: header.flag,
-                    properties: store_read_properties(&properties),
+                    properties: store_read_properties(scan.wait_false),
                     body,
                     ..Message::new(topic, Bytes::new())
                 },
@@ -211,17 +206,12 @@ impl SendMessageProcessor {
             },
             version: MessageVersion::default(),
             properties_string: properties,
-            tags_code,
+            tags_code: scan.tags_code,
         };
         inner.refresh_version();
 
-        let uniq_key = property_of(
-            &inner.properties_string,
-            PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
-        )
-        .map(str::to_string);
         let result = self.broker.store.put_message(inner).await;
-        self.handle_put_message_result(result, queue_id, uniq_key, None)
+        self.handle_put_message_result(result, queue_id, Some(uniq_key), None)
     }
 
     /// SEND_BATCH_MESSAGE (320): many messages of one topic and queue in one
@@ -269,9 +259,8 @@ impl SendMessageProcessor {
             header.queue_id
         };
         let mut properties = header.properties.unwrap_or_default();
-        if property_of(&properties, PROPERTY_TRANSACTION_PREPARED)
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        {
+        let scan = ProducerProperties::scan(&properties);
+        if scan.transaction_prepared {
             return self.transaction_forbidden();
         }
         append_property_if_absent(
@@ -284,13 +273,12 @@ impl SendMessageProcessor {
             sys_flag |= MessageSysFlag::MULTI_TAGS_FLAG;
         }
 
-        let batch_uniq_id =
-            property_of(&properties, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).map(str::to_string);
+        let batch_uniq_id = scan.uniq_key;
         let mut inner = MessageExtBrokerInner {
             ext: MessageExt {
                 message: Message {
                     flag: header.flag,
-                    properties: store_read_properties(&properties),
+                    properties: store_read_properties(scan.wait_false),
                     body,
                     ..Message::new(header.topic, Bytes::new())
                 },
