@@ -109,9 +109,33 @@ pub fn string_to_message_properties(properties: &str) -> BTreeMap<String, String
 
 /// Iterate the `(key, value)` pairs of a properties string without allocating.
 pub fn property_pairs(properties: &str) -> impl Iterator<Item = (&str, &str)> {
-    properties.split(PROPERTY_SEPARATOR).filter_map(|seg| {
-        let (k, v) = seg.split_once(NAME_VALUE_SEPARATOR)?;
-        (!k.is_empty() && !v.is_empty()).then_some((k, v))
+    // Scan bytes, not chars: both separators are ASCII, so every split point
+    // is a char boundary, and a byte search is several times faster than
+    // `str::split(char)` on the dispatcher's hot path.
+    let bytes = properties.as_bytes();
+    let mut start = 0usize;
+    std::iter::from_fn(move || {
+        while start < bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == PROPERTY_SEPARATOR as u8)
+                .map_or(bytes.len(), |p| start + p);
+            let seg = start..end;
+            start = end + 1;
+            if let Some(eq) = bytes[seg.clone()]
+                .iter()
+                .position(|&b| b == NAME_VALUE_SEPARATOR as u8)
+            {
+                let (k, v) = (
+                    &properties[seg.start..seg.start + eq],
+                    &properties[seg.start + eq + 1..seg.end],
+                );
+                if !k.is_empty() && !v.is_empty() {
+                    return Some((k, v));
+                }
+            }
+        }
+        None
     })
 }
 

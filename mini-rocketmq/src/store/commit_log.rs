@@ -23,9 +23,8 @@
 //! CommitLog offsets, which is what lets the dispatcher build consume
 //! queues by simply tailing the log.
 
-use std::collections::HashMap;
 use std::io;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use parking_lot::Mutex;
 
@@ -36,6 +35,7 @@ use super::mapped_file_queue::MappedFileQueue;
 use super::put_message_result::{
     AppendMessageResult, AppendMessageStatus, PutMessageResult, PutMessageStatus,
 };
+use super::queue_offset_operator::QueueOffsetOperator;
 use crate::common::message::{
     MessageExtBatch, MessageExtBrokerInner, MessageVersion, is_consumable_transaction_state,
 };
@@ -49,9 +49,6 @@ use crate::common::sysflag::MessageSysFlag;
 /// Every file keeps room for the 8-byte END_OF_FILE blank (Java `END_FILE_MIN_BLANK_LENGTH`).
 pub const END_FILE_MIN_BLANK_LENGTH: usize = 4 + 4;
 
-/// `topic → queueId → next queue offset` (Java `topicQueueTable`, keyed `topic-queueId`).
-type TopicQueueTable = HashMap<String, HashMap<i32, i64>>;
-
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -64,11 +61,14 @@ pub struct CommitLog {
     file_size: usize,
     max_message_size: usize,
     auto_message_version_on_topic_len: bool,
-    put_lock: Mutex<TopicQueueTable>,
+    put_lock: Mutex<QueueOffsetOperator>,
     /// One past the last appended byte, published after each append.
     max_offset: AtomicI64,
     /// When the current holder took the put lock (0 = free), for OS_PAGE_CACHE_BUSY.
     begin_time_in_lock: AtomicI64,
+    /// CommitLog offset up to which pages are already faulted in (see `warm_ahead`).
+    warmed_until: AtomicI64,
+    warm_disabled: AtomicBool,
 }
 
 impl std::fmt::Debug for CommitLog {
@@ -95,9 +95,11 @@ impl CommitLog {
             file_size: config.mapped_file_size_commit_log,
             max_message_size: config.max_message_size,
             auto_message_version_on_topic_len: config.auto_message_version_on_topic_len,
-            put_lock: Mutex::new(HashMap::new()),
+            put_lock: Mutex::new(QueueOffsetOperator::default()),
             max_offset: AtomicI64::new(0),
             begin_time_in_lock: AtomicI64::new(0),
+            warmed_until: AtomicI64::new(0),
+            warm_disabled: AtomicBool::new(false),
         }
     }
 
@@ -175,11 +177,13 @@ impl CommitLog {
         let begin = now_ms();
         self.begin_time_in_lock.store(begin, Ordering::Relaxed);
         fields.store_timestamp = begin;
-        let queue_offset = if consumable {
-            queue_offset_of(&table, &msg.topic, msg.queue_id)
+        // One table lookup per put: read the counter now, bump it after the append.
+        let mut counter = if consumable {
+            Some(table.slot(&msg.topic, msg.queue_id))
         } else {
-            0
+            None
         };
+        let queue_offset = counter.as_deref().copied().unwrap_or(0);
         fields.queue_offset = queue_offset;
         let appended = self.append_locked(len, begin, |wrote_offset, buf| {
             fields.physical_offset = wrote_offset;
@@ -187,8 +191,8 @@ impl CommitLog {
         });
         let result = match appended {
             Ok(wrote_offset) => {
-                if consumable {
-                    bump_queue_offset(&mut table, &msg.topic, msg.queue_id, queue_offset + 1);
+                if let Some(c) = counter.as_deref_mut() {
+                    *c = queue_offset + 1;
                 }
                 self.max_offset
                     .store(wrote_offset + len as i64, Ordering::Release);
@@ -201,7 +205,6 @@ impl CommitLog {
                         store_timestamp: begin,
                         logics_offset: queue_offset,
                         msg_num: 1,
-                        page_cache_rt: now_ms() - begin,
                         store_host: msg.store_host,
                         batch_offsets: Vec::new(),
                     }),
@@ -260,11 +263,12 @@ impl CommitLog {
         let mut table = self.put_lock.lock();
         let begin = now_ms();
         self.begin_time_in_lock.store(begin, Ordering::Relaxed);
-        let first_queue_offset = if consumable {
-            queue_offset_of(&table, &batch.topic, batch.queue_id)
+        let mut counter = if consumable {
+            Some(table.slot(&batch.topic, batch.queue_id))
         } else {
-            0
+            None
         };
+        let first_queue_offset = counter.as_deref().copied().unwrap_or(0);
         let appended = self.append_locked(total_len, begin, |wrote_offset, buf| {
             let mut pos = 0usize;
             for (i, (e, crc, len)) in entries.iter().enumerate() {
@@ -299,13 +303,8 @@ impl CommitLog {
         let n = entries.len() as i64;
         let result = match appended {
             Ok(wrote_offset) => {
-                if consumable {
-                    bump_queue_offset(
-                        &mut table,
-                        &batch.topic,
-                        batch.queue_id,
-                        first_queue_offset + n,
-                    );
+                if let Some(c) = counter.as_deref_mut() {
+                    *c = first_queue_offset + n;
                 }
                 self.max_offset
                     .store(wrote_offset + total_len as i64, Ordering::Release);
@@ -318,7 +317,6 @@ impl CommitLog {
                         store_timestamp: begin,
                         logics_offset: first_queue_offset,
                         msg_num: n as i32,
-                        page_cache_rt: now_ms() - begin,
                         store_host: batch.store_host,
                         batch_offsets: offsets,
                     }),
@@ -385,6 +383,72 @@ impl CommitLog {
             }
         }
         Err(PutMessageStatus::UnknownError)
+    }
+
+    /// Whether the warmed region ahead of the writer has shrunk below half of `window`.
+    #[inline]
+    pub fn needs_warm(&self, window: usize) -> bool {
+        window > 0
+            && !self.warm_disabled.load(Ordering::Relaxed)
+            && self.warmed_until.load(Ordering::Relaxed) < self.max_offset() + (window / 2) as i64
+    }
+
+    /// Fault in the `window` bytes after the write position, creating the
+    /// next file when the window reaches past the current one (run by
+    /// [`AllocateMappedFileService`](super::allocate_mapped_file_service::AllocateMappedFileService)).
+    ///
+    /// Why: the first write to each 4 KiB page of a sparse mapped file traps
+    /// into the kernel, which allocates and zeroes a page-cache page and
+    /// reserves a disk block. Measured on the development VM, a 1 KiB put
+    /// cost about 0.5 µs with its pages already mapped and several µs
+    /// without. Doing the faults here, a few MiB ahead, keeps them off the
+    /// put path; only the window (not the whole 1 GiB file) is ever touched
+    /// before it is written.
+    pub fn warm_ahead(&self, window: usize) {
+        const CHUNK: usize = 1 << 20;
+        if window == 0 || self.warm_disabled.load(Ordering::Relaxed) {
+            return;
+        }
+        let end = self.max_offset();
+        let target = end + window as i64;
+        let mut from = self.warmed_until.load(Ordering::Acquire).max(end);
+        while from < target {
+            let file = match self
+                .mapped_file_queue
+                .find_mapped_file_by_offset(from, false)
+            {
+                Some(f) => f,
+                None => match self.mapped_file_queue.pre_allocate_next() {
+                    Ok(f)
+                        if from >= f.file_from_offset()
+                            && from < f.file_from_offset() + self.file_size as i64 =>
+                    {
+                        f
+                    }
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot pre-allocate the next CommitLog file");
+                        break;
+                    }
+                },
+            };
+            let pos = (from - file.file_from_offset()) as usize;
+            let len = CHUNK
+                .min(self.file_size - pos)
+                .min((target - from) as usize);
+            if let Err(e) = file.warm(pos, len) {
+                tracing::info!(error = %e, "warming CommitLog pages ahead of the writer is not available; puts will fault pages in themselves");
+                self.warm_disabled.store(true, Ordering::Relaxed);
+                break;
+            }
+            from += len as i64;
+            self.warmed_until.fetch_max(from, Ordering::AcqRel);
+        }
+    }
+
+    /// Forget what was warmed (recovery may have deleted those files).
+    pub(crate) fn reset_warm(&self) {
+        self.warmed_until.store(0, Ordering::Release);
     }
 
     /// Bytes from `offset` to the end of what is written in its file.
@@ -455,52 +519,23 @@ impl CommitLog {
 
     /// Next queue offset of `(topic, queue_id)`.
     pub fn queue_offset(&self, topic: &str, queue_id: i32) -> i64 {
-        queue_offset_of(&self.put_lock.lock(), topic, queue_id)
+        self.put_lock.lock().get(topic, queue_id)
     }
 
     /// Set the next queue offset (recovery rebuilds the table from the consume queues).
     pub fn set_queue_offset(&self, topic: &str, queue_id: i32, offset: i64) {
-        bump_queue_offset(&mut self.put_lock.lock(), topic, queue_id, offset);
+        self.put_lock.lock().set(topic, queue_id, offset);
     }
 
     pub fn remove_queue_from_topic_queue_table(&self, topic: &str, queue_id: i32) {
-        let mut table = self.put_lock.lock();
-        if let Some(q) = table.get_mut(topic) {
-            q.remove(&queue_id);
-            if q.is_empty() {
-                table.remove(topic);
-            }
-        }
+        self.put_lock.lock().remove_queue(topic, queue_id);
     }
 
     pub fn remove_topic_from_topic_queue_table(&self, topic: &str) {
-        self.put_lock.lock().remove(topic);
+        self.put_lock.lock().remove_topic(topic);
     }
 
     pub fn clear_topic_queue_table(&self) {
         self.put_lock.lock().clear();
-    }
-}
-
-fn queue_offset_of(table: &TopicQueueTable, topic: &str, queue_id: i32) -> i64 {
-    table
-        .get(topic)
-        .and_then(|q| q.get(&queue_id))
-        .copied()
-        .unwrap_or(0)
-}
-
-fn bump_queue_offset(table: &mut TopicQueueTable, topic: &str, queue_id: i32, next: i64) {
-    // Look up by &str first so the steady state allocates nothing.
-    match table.get_mut(topic) {
-        Some(q) => {
-            q.insert(queue_id, next);
-        }
-        None => {
-            table
-                .entry(topic.to_owned())
-                .or_default()
-                .insert(queue_id, next);
-        }
     }
 }

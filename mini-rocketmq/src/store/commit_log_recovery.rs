@@ -89,6 +89,7 @@ impl CommitLog {
         self.mapped_file_queue.set_flushed_where(offset);
         self.mapped_file_queue.truncate_dirty_files(offset);
         self.set_max_offset(offset);
+        self.reset_warm();
     }
 
     /// Recovery after a clean shutdown; `None` if there are no files.

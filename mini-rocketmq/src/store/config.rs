@@ -135,6 +135,10 @@ pub struct MessageStoreConfig {
     /// Delay levels used by the schedule service.
     pub message_delay_level: String,
     pub duplication_enable: bool,
+    /// Bytes of CommitLog pages faulted in ahead of the writer by the
+    /// AllocateMappedFileService (0 = off). Not a RocketMQ setting: Java
+    /// either warms a whole new file (`warmMapedFileEnable`) or nothing.
+    pub commit_log_warm_ahead_size: usize,
 }
 
 impl Default for MessageStoreConfig {
@@ -176,6 +180,7 @@ impl Default for MessageStoreConfig {
             message_delay_level: "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h"
                 .to_owned(),
             duplication_enable: false,
+            commit_log_warm_ahead_size: 8 * 1024 * 1024,
         }
     }
 }
@@ -281,6 +286,7 @@ impl MessageStoreConfig {
             }
             "messageDelayLevel" => self.message_delay_level = v.to_owned(),
             "duplicationEnable" => self.duplication_enable = parse(key, v)?,
+            "commitLogWarmAheadSize" => self.commit_log_warm_ahead_size = parse(key, v)?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -378,6 +384,10 @@ impl MessageStoreConfig {
             ),
             ("messageDelayLevel", self.message_delay_level.clone()),
             ("duplicationEnable", self.duplication_enable.to_string()),
+            (
+                "commitLogWarmAheadSize",
+                self.commit_log_warm_ahead_size.to_string(),
+            ),
         ]
     }
 }

@@ -188,6 +188,20 @@ impl ConsumeQueue {
         let Some(file) = self.last_file_or_create(expect) else {
             return false;
         };
+        let unit = CqUnit {
+            commit_log_offset: offset,
+            size,
+            tags_code,
+        }
+        .encode();
+        if expect != 0 && expect == file.file_from_offset() + file.wrote_position() as i64 {
+            // The common case: the entry goes right at the end of a file with room.
+            if file.append_bytes(&unit) {
+                self.max_physic_offset
+                    .store(offset + size as i64, Ordering::Release);
+                return true;
+            }
+        }
         if file.wrote_position() == 0
             && self.mapped_file_queue.mapped_files().len() == 1
             && expect != 0
@@ -219,12 +233,6 @@ impl ConsumeQueue {
                 return false;
             }
         }
-        let unit = CqUnit {
-            commit_log_offset: offset,
-            size,
-            tags_code,
-        }
-        .encode();
         if !self.append_unit(&unit, expect) {
             return false;
         }

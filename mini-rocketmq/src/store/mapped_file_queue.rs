@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 use super::error::StoreError;
 use super::mapped_file::{MappedFile, SelectMappedBufferResult, offset_to_file_name};
@@ -34,6 +34,9 @@ pub struct MappedFileQueue {
     flushed_where: AtomicI64,
     /// Store timestamp of the newest message known flushed (CommitLog only).
     store_timestamp: AtomicI64,
+    /// The file after the last one, created ahead of need (Java keeps such
+    /// files in `AllocateMappedFileService`'s request table, outside the list).
+    pre_allocated: Mutex<Option<Arc<MappedFile>>>,
 }
 
 impl std::fmt::Debug for MappedFileQueue {
@@ -54,6 +57,7 @@ impl MappedFileQueue {
             files: RwLock::new(Vec::new()),
             flushed_where: AtomicI64::new(0),
             store_timestamp: AtomicI64::new(0),
+            pre_allocated: Mutex::new(None),
         }
     }
 
@@ -144,15 +148,58 @@ impl MappedFileQueue {
             Some(last) => last.file_from_offset() + self.mapped_file_size as i64,
             None => start_offset - start_offset % self.mapped_file_size as i64,
         };
-        std::fs::create_dir_all(&self.store_path)
-            .map_err(|e| StoreError::io("create directory", &self.store_path, e))?;
-        let path = self.store_path.join(offset_to_file_name(create_offset));
-        let f = MappedFile::open(&path, create_offset, self.mapped_file_size)
-            .map_err(|e| StoreError::io("create", &path, e))?;
-        tracing::debug!(file = %path.display(), "created mapped file");
-        let f = Arc::new(f);
+        let ready = self
+            .pre_allocated
+            .lock()
+            .take_if(|f| f.file_from_offset() == create_offset);
+        let f = match ready {
+            Some(f) => f,
+            None => self.create_file(create_offset)?,
+        };
         files.push(Arc::clone(&f));
         Ok(f)
+    }
+
+    fn create_file(&self, offset: i64) -> Result<Arc<MappedFile>, StoreError> {
+        std::fs::create_dir_all(&self.store_path)
+            .map_err(|e| StoreError::io("create directory", &self.store_path, e))?;
+        let path = self.store_path.join(offset_to_file_name(offset));
+        let f = MappedFile::open(&path, offset, self.mapped_file_size)
+            .map_err(|e| StoreError::io("create", &path, e))?;
+        tracing::debug!(file = %path.display(), "created mapped file");
+        Ok(Arc::new(f))
+    }
+
+    /// The file that will follow the last one, created now so that the put
+    /// which fills the current file does not pay for creating the next
+    /// (Java `AllocateMappedFileService`). It joins the list only when the
+    /// writer rolls over to it.
+    pub fn pre_allocate_next(&self) -> Result<Arc<MappedFile>, StoreError> {
+        let next_offset = self
+            .last_mapped_file()
+            .map(|l| l.file_from_offset() + self.mapped_file_size as i64)
+            .unwrap_or(0);
+        let mut slot = self.pre_allocated.lock();
+        if let Some(f) = slot.as_ref() {
+            if f.file_from_offset() == next_offset {
+                return Ok(Arc::clone(f));
+            }
+        }
+        if let Some(stale) = slot.take() {
+            let _ = stale.destroy();
+        }
+        let f = self.create_file(next_offset)?;
+        *slot = Some(Arc::clone(&f));
+        Ok(f)
+    }
+
+    /// Delete a pre-allocated file that was never used (shutdown, truncation).
+    pub fn discard_pre_allocated(&self) {
+        if let Some(f) = self.pre_allocated.lock().take() {
+            if let Err(e) = f.destroy() {
+                tracing::warn!(file = %f.path().display(), error = %e, "could not delete a pre-allocated file");
+            }
+        }
     }
 
     /// The file holding global `offset` (Java `findMappedFileByOffset`).
@@ -266,6 +313,7 @@ impl MappedFileQueue {
     /// file holding it is cut back (and its stale tail zeroed), later files
     /// are deleted.
     pub fn truncate_dirty_files(&self, offset: i64) {
+        self.discard_pre_allocated();
         let size = self.mapped_file_size as i64;
         let mut files = self.files.write();
         files.retain(|f| {
@@ -293,6 +341,7 @@ impl MappedFileQueue {
     /// Delete every file (a consume queue whose topic is deleted, or one that
     /// recovery finds entirely past the CommitLog end).
     pub fn destroy(&self) {
+        self.discard_pre_allocated();
         let mut files = self.files.write();
         for f in files.drain(..) {
             if let Err(e) = f.destroy() {

@@ -29,6 +29,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
 
+use super::allocate_mapped_file_service::AllocateMappedFileService;
 use super::commit_log::{CommitLog, now_ms};
 use super::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 use super::consume_queue::{BoundaryType, ConsumeQueue, CqUnit};
@@ -57,6 +58,7 @@ struct Inner {
     reput: Arc<ReputMessageService>,
     flush_commit_log: Arc<FlushCommitLogService>,
     flush_consume_queue: Arc<FlushConsumeQueueService>,
+    allocate_mapped_file: Arc<AllocateMappedFileService>,
     /// Java's `shutdown` flag, inverted: puts are refused until `start` and after `shutdown`.
     running: AtomicBool,
     shut_down: AtomicBool,
@@ -75,6 +77,7 @@ impl Drop for Inner {
         self.reput.signal_stop();
         self.flush_commit_log.signal_stop();
         self.flush_consume_queue.signal_stop();
+        self.allocate_mapped_file.signal_stop();
     }
 }
 
@@ -140,6 +143,10 @@ impl DefaultMessageStore {
             Arc::clone(&checkpoint),
             Arc::clone(&reput),
         ));
+        let allocate_mapped_file = Arc::new(AllocateMappedFileService::new(
+            Arc::clone(&commit_log),
+            config.commit_log_warm_ahead_size,
+        ));
         tracing::info!(
             root = %root.display(), last_exit_ok, max_phy_offset = commit_log.max_offset(),
             queues = consume_queue_store.all().len(), "message store opened"
@@ -153,6 +160,7 @@ impl DefaultMessageStore {
                 reput,
                 flush_commit_log,
                 flush_consume_queue,
+                allocate_mapped_file,
                 running: AtomicBool::new(false),
                 shut_down: AtomicBool::new(false),
                 last_exit_ok,
@@ -182,6 +190,7 @@ impl DefaultMessageStore {
         spawn(self.inner.reput.start())?;
         spawn(self.inner.flush_commit_log.start())?;
         spawn(self.inner.flush_consume_queue.start())?;
+        spawn(self.inner.allocate_mapped_file.start())?;
         self.inner.running.store(true, Ordering::Release);
         Ok(())
     }
@@ -197,6 +206,7 @@ impl DefaultMessageStore {
         self.inner.reput.shutdown();
         self.inner.flush_commit_log.shutdown();
         self.inner.flush_consume_queue.shutdown();
+        self.inner.allocate_mapped_file.shutdown();
         if was_running {
             let abort = self.inner.config.abort_path();
             if let Err(e) = std::fs::remove_file(&abort) {
@@ -300,6 +310,7 @@ impl DefaultMessageStore {
             return result;
         };
         self.inner.reput.wakeup();
+        self.inner.allocate_mapped_file.after_put();
         self.inner
             .put_message_times_total
             .fetch_add(append.msg_num.max(1) as u64, Ordering::Relaxed);

@@ -25,12 +25,14 @@
 //! | `DefaultMappedFile`, `SelectMappedBufferResult` | [`mapped_file`] |
 //! | `MappedFileQueue` | [`mapped_file_queue`] |
 //! | `CommitLog`, `DefaultAppendMessageCallback`, `MessageExtEncoder` | [`commit_log`] |
+//! | `AllocateMappedFileService` | [`allocate_mapped_file_service`] |
 //! | `CommitLog#recoverNormally`, `#recoverAbnormally` | [`commit_log_recovery`] |
 //! | `CommitLog#checkMessageAndReturnSize`, `DispatchRequest` | [`dispatch_request`] |
 //! | `ConsumeQueue` | [`consume_queue`] |
 //! | `ConsumeQueueStore` | [`consume_queue_store`] |
 //! | `DefaultMessageStore.ReputMessageService`, `CommitLogDispatcher` | [`reput_message_service`] |
 //! | `FlushRealTimeService`, `GroupCommitService`, `FlushConsumeQueueService` | [`flush`] |
+//! | `QueueOffsetOperator` (the `topicQueueTable`) | [`queue_offset_operator`] |
 //! | `StoreCheckpoint` | [`store_checkpoint`] |
 //! | `ServiceThread` | [`service_thread`] |
 //! | `DefaultMessageStore` | [`message_store`] |
@@ -41,9 +43,11 @@
 //! ## Shortcuts taken
 //!
 //! No transient store pool (we always write straight into the mapping, so
-//! "committed" equals "wrote"), no file pre-warming, no DLedger or RocksDB
+//! "committed" equals "wrote"), no whole-file pre-warming (a sliding
+//! window of pages is warmed instead), no DLedger or RocksDB
 //! consume queues, no expired-file clean-up service yet.
 
+pub mod allocate_mapped_file_service;
 pub mod commit_log;
 pub mod commit_log_recovery;
 pub mod config;
@@ -59,6 +63,7 @@ pub mod message_arriving_listener;
 pub mod message_filter;
 pub mod message_store;
 pub mod put_message_result;
+pub mod queue_offset_operator;
 pub mod reput_message_service;
 pub mod service_thread;
 pub mod store_checkpoint;

@@ -72,8 +72,6 @@ pub struct AppendMessageResult {
     pub logics_offset: i64,
     /// Messages written (1, or the batch size).
     pub msg_num: i32,
-    /// Time spent writing into the page cache, in ms.
-    pub page_cache_rt: i64,
     /// Store host the offset msgIds are built from.
     pub store_host: SocketAddr,
     /// For a batch: the CommitLog offset of every record (empty for a single message).
