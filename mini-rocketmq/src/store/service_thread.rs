@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::thread::{JoinHandle, Thread};
 use std::time::Duration;
 
@@ -25,6 +25,8 @@ use parking_lot::Mutex;
 pub struct ServiceThread {
     name: String,
     stopped: Arc<AtomicBool>,
+    /// Set while the loop is (about to be) parked in `park_when_idle`.
+    parked: Arc<AtomicBool>,
     thread: OnceLock<Thread>,
     join: Mutex<Option<JoinHandle<()>>>,
 }
@@ -33,6 +35,7 @@ pub struct ServiceThread {
 #[derive(Clone)]
 pub struct ServiceContext {
     stopped: Arc<AtomicBool>,
+    parked: Arc<AtomicBool>,
 }
 
 impl ServiceContext {
@@ -45,6 +48,21 @@ impl ServiceContext {
         if !self.is_stopped() {
             std::thread::park_timeout(interval);
         }
+    }
+
+    /// Park up to `interval` unless `has_work()` says otherwise, and let
+    /// [`ServiceThread::wakeup_if_parked`] know we are parked. The flag is set
+    /// *before* the last look for work, and a waker publishes its work
+    /// *before* reading the flag (a SeqCst fence on both sides), so either
+    /// this look sees the work or the waker sees the flag — a wake-up can
+    /// never fall between the two.
+    pub fn park_when_idle(&self, interval: Duration, has_work: impl Fn() -> bool) {
+        self.parked.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        if !has_work() && !self.is_stopped() {
+            std::thread::park_timeout(interval);
+        }
+        self.parked.store(false, Ordering::Relaxed);
     }
 }
 
@@ -68,6 +86,7 @@ impl ServiceThread {
         }
         let ctx = ServiceContext {
             stopped: Arc::clone(&self.stopped),
+            parked: Arc::clone(&self.parked),
         };
         let handle = std::thread::Builder::new()
             .name(self.name.clone())
@@ -82,6 +101,17 @@ impl ServiceThread {
     pub fn wakeup(&self) {
         if let Some(t) = self.thread.get() {
             t.unpark();
+        }
+    }
+
+    /// Wake the loop only if it parked itself in `park_when_idle`: a fence and
+    /// a load instead of an `unpark` per call, which matters when it is
+    /// called after every put.
+    #[inline]
+    pub fn wakeup_if_parked(&self) {
+        fence(Ordering::SeqCst);
+        if self.parked.load(Ordering::Relaxed) {
+            self.wakeup();
         }
     }
 
