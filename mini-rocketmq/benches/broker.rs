@@ -4,6 +4,7 @@
 //! cargo bench -p mini-rocketmq --bench broker                 # all scenarios
 //! cargo bench -p mini-rocketmq --bench broker -- send64       # one of them
 //! BENCH_SECS=10 cargo bench -p mini-rocketmq --bench broker   # longer runs
+//! BENCH_BROKER=127.0.0.1:10911 cargo bench …                  # an external broker
 //! ```
 //!
 //! Scenarios (each starts a fresh broker on 127.0.0.1:0 with a temp store,
@@ -44,6 +45,10 @@ use mini_rocketmq::remoting::protocol::header::send::{
     SendMessageRequestHeader, SendMessageRequestHeaderV2,
 };
 use mini_rocketmq::store::config::MessageStoreConfig;
+
+/// The same allocator the server binaries use (`mqbroker`, `mqlocal`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn send_request(topic: &str, queue_id: i32, body: Bytes, batch: bool) -> RemotingCommand {
     let header = SendMessageRequestHeader {
@@ -162,30 +167,49 @@ async fn run_senders(
 }
 
 fn report(name: &str, what: &str, o: &Outcome) {
+    let who = if std::env::var("BENCH_BROKER").is_ok() {
+        "client only"
+    } else {
+        "client + broker"
+    };
     let tps = o.messages as f64 / o.elapsed.as_secs_f64();
     let cpu_us = o.cpu.as_secs_f64() * 1e6 / o.messages.max(1) as f64;
     let cores = o.cpu.as_secs_f64() / o.elapsed.as_secs_f64();
     println!(
-        "{name:<8} {what:<40} {tps:>10.0} msgs/s  p50 {:>5} µs  p99 {:>6} µs  | CPU {cpu_us:>6.2} µs/msg on {cores:.2} cores (client + broker)",
+        "{name:<8} {what:<40} {tps:>10.0} msgs/s  p50 {:>5} µs  p99 {:>6} µs  | CPU {cpu_us:>6.2} µs/msg on {cores:.2} cores ({who})",
         o.latency.value_at_quantile(0.5),
         o.latency.value_at_quantile(0.99),
     );
 }
 
 async fn scenario(name: &str, secs: u64) {
+    // BENCH_BROKER=host:port measures an already running broker (e.g.
+    // `mqbroker` in its own process, whose CPU can then be read apart).
+    let external = std::env::var("BENCH_BROKER").ok();
     let dir = tempfile::tempdir().expect("temp dir");
-    let broker_config = BrokerConfig {
-        broker_ip1: "127.0.0.1".into(),
-        listen_port: 0,
-        ..BrokerConfig::default()
+    let broker = match &external {
+        Some(_) => None,
+        None => {
+            let broker_config = BrokerConfig {
+                broker_ip1: "127.0.0.1".into(),
+                listen_port: 0,
+                ..BrokerConfig::default()
+            };
+            let store_config = MessageStoreConfig::with_root(dir.path());
+            Some(
+                BrokerController::new(broker_config, store_config)
+                    .expect("open")
+                    .start()
+                    .await
+                    .expect("start"),
+            )
+        }
     };
-    let store_config = MessageStoreConfig::with_root(dir.path());
-    let broker = BrokerController::new(broker_config, store_config)
-        .expect("open")
-        .start()
-        .await
-        .expect("start");
-    let addr = broker.local_addr().to_string();
+    let addr = match (&external, &broker) {
+        (Some(a), _) => a.clone(),
+        (None, Some(b)) => b.local_addr().to_string(),
+        (None, None) => unreachable!("a broker was started above"),
+    };
     let body_1k = Bytes::from(vec![b'x'; 1024]);
     match name {
         "send1" => {
@@ -223,7 +247,9 @@ async fn scenario(name: &str, secs: u64) {
         }
         other => eprintln!("unknown scenario {other}"),
     }
-    broker.shutdown().await;
+    if let Some(broker) = broker {
+        broker.shutdown().await;
+    }
 }
 
 fn main() {

@@ -33,6 +33,12 @@ use mini_rocketmq::broker::{BrokerConfig, BrokerController};
 use mini_rocketmq::common::properties_file::{PropertiesFile, expand_home};
 use mini_rocketmq::store::config::MessageStoreConfig;
 
+/// mimalloc instead of the system allocator: every request allocates a few
+/// small strings (header fields), and glibc's malloc shows up at ~10% of a
+/// loaded broker's CPU where mimalloc costs a fraction of that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Apache RocketMQ broker (mini-rocketmq).
 #[derive(Parser, Debug)]
 #[command(name = "mqbroker", version)]

@@ -28,6 +28,12 @@ use mini_rocketmq::broker::{BrokerConfig, BrokerController};
 use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController};
 use mini_rocketmq::store::config::MessageStoreConfig;
 
+/// mimalloc instead of the system allocator: every request allocates a few
+/// small strings (header fields), and glibc's malloc shows up at ~10% of a
+/// loaded broker's CPU where mimalloc costs a fraction of that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Run a name server and a broker in one process (mini-rocketmq local mode).
 #[derive(Parser, Debug)]
 #[command(name = "mqlocal", version)]
