@@ -12,11 +12,13 @@
 //! with `MixAll.properties2Object(properties, brokerConfig)` followed by the
 //! same call for `messageStoreConfig`.
 //!
-//! Two defaults differ from `BrokerConfig.java` on purpose, both taken from
-//! what `BrokerStartup` does rather than what the class says:
-//! `listenPort` is 10911 (the class says 6888, the startup code overrides it),
-//! and `brokerName` is `broker-a` rather than the host name, so a laptop
-//! broker has the name every RocketMQ tutorial uses.
+//! Three defaults differ from `BrokerConfig.java` on purpose:
+//! `listenPort` is 10911 (the class says 6888, `BrokerStartup` overrides it);
+//! `brokerName` is `broker-a` rather than the host name, so a laptop broker
+//! has the name every RocketMQ tutorial uses; and `brokerIP1` is `127.0.0.1`
+//! rather than the first LAN address, so a laptop broker works offline and is
+//! not reachable from the network by accident — set it to the machine's
+//! address when clients run elsewhere.
 
 use crate::common::perm;
 use crate::config_properties;
