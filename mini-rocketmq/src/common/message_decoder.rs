@@ -1,6 +1,6 @@
 //! Byte formats of a message (Java: `org.apache.rocketmq.common.message.MessageDecoder`).
 //!
-//! Four formats live here, all big-endian like everything RocketMQ puts on
+//! Two formats live here, both big-endian like everything RocketMQ puts on
 //! disk or on the wire:
 //!
 //! 1. **Properties string** (facts §4.1): `key \u0001 value \u0002` per pair.
@@ -15,10 +15,10 @@
 //!    TOPICLEN u8 (v1) or i16 (v2) + TOPIC | PROPERTIESLEN i16 + PROPERTIES
 //! ```
 //!
-//! 3. **Batch body** of SEND_BATCH_MESSAGE: per message
-//!    `[totalSize][magic=0][bodyCRC=0][flag][bodyLen][body][propsLen i16][props]`.
-//! 4. **Offset message id** (facts §4.4): store IP + port + CommitLog offset as
-//!    uppercase hex.
+//! Java's `MessageDecoder` also holds the batch body of SEND_BATCH_MESSAGE
+//! and the offset message id; here they have their own files,
+//! [`message_batch`](super::message_batch) and [`message_id`](super::message_id),
+//! and are re-exported below so either path works.
 //!
 //! The record codec is split in two on purpose. [`encode_record_into`] writes
 //! a record into any `&mut [u8]` — the store points it straight at the
@@ -31,10 +31,17 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::message::{Message, MessageExt, MessageVersion};
 use super::sysflag::MessageSysFlag;
+
+pub use super::message_batch::{
+    BatchEntry, batch_entries, decode_messages, encode_message, encode_messages,
+};
+pub use super::message_id::{
+    MessageId, bytes_to_hex, create_message_id, decode_message_id, hex_to_bytes,
+};
 
 /// Record magic of layout v1 (1-byte topic length): 0xDAA320A7.
 pub const MESSAGE_MAGIC_CODE: i32 = 0xDAA320A7_u32 as i32;
@@ -148,68 +155,6 @@ pub fn property_of<'a>(properties: &'a str, key: &str) -> Option<&'a str> {
 }
 
 // ---------------------------------------------------------------------------
-// 2. Offset message id
-// ---------------------------------------------------------------------------
-
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-
-/// Bytes → uppercase hex (Java `UtilAll.bytes2string`).
-pub fn bytes_to_hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX_UPPER[(b >> 4) as usize] as char);
-        s.push(HEX_UPPER[(b & 0xF) as usize] as char);
-    }
-    s
-}
-
-/// Hex (either case) → bytes (Java `UtilAll.string2bytes`).
-pub fn hex_to_bytes(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
-        return None;
-    }
-    let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    hex.as_bytes()
-        .chunks(2)
-        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
-        .collect()
-}
-
-/// The offset message id: store IP (4 or 16 bytes) + port (i32) + CommitLog offset (i64),
-/// in uppercase hex — 32 characters for IPv4, 56 for IPv6 (Java `createMessageId`).
-pub fn create_message_id(store_host: SocketAddr, commit_log_offset: i64) -> String {
-    let mut raw = [0u8; 28];
-    let n = write_host(&mut raw, store_host);
-    raw[n..n + 8].copy_from_slice(&commit_log_offset.to_be_bytes());
-    bytes_to_hex(&raw[..n + 8])
-}
-
-/// What an offset message id says: where the record lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MessageId {
-    pub address: SocketAddr,
-    pub offset: i64,
-}
-
-/// Decode an offset message id; the IP length follows from the string length.
-pub fn decode_message_id(msg_id: &str) -> Result<MessageId, DecodeError> {
-    let bad = |why| DecodeError::BadMessageId(msg_id.to_owned(), why);
-    let ip_len = match msg_id.len() {
-        32 => 4,
-        56 => 16,
-        _ => return Err(bad("length must be 32 (IPv4) or 56 (IPv6) hex characters")),
-    };
-    let raw = hex_to_bytes(msg_id).ok_or_else(|| bad("not hexadecimal"))?;
-    let address = read_host(&raw, 0, ip_len == 16).ok_or_else(|| bad("truncated"))?;
-    let offset = i64::from_be_bytes(
-        raw[ip_len + 4..ip_len + 12]
-            .try_into()
-            .map_err(|_| bad("truncated"))?,
-    );
-    Ok(MessageId { address, offset })
-}
-
-// ---------------------------------------------------------------------------
 // 3. CommitLog record
 // ---------------------------------------------------------------------------
 
@@ -316,7 +261,7 @@ impl RecordFields<'_> {
 }
 
 /// Writes the host as IP bytes + i32 port; returns the bytes written (8 or 20).
-fn write_host(buf: &mut [u8], host: SocketAddr) -> usize {
+pub(crate) fn write_host(buf: &mut [u8], host: SocketAddr) -> usize {
     match host.ip() {
         IpAddr::V4(ip) => {
             buf[..4].copy_from_slice(&ip.octets());
@@ -331,7 +276,7 @@ fn write_host(buf: &mut [u8], host: SocketAddr) -> usize {
     }
 }
 
-fn read_host(buf: &[u8], pos: usize, v6: bool) -> Option<SocketAddr> {
+pub(crate) fn read_host(buf: &[u8], pos: usize, v6: bool) -> Option<SocketAddr> {
     let ip_len = if v6 { 16 } else { 4 };
     let raw = buf.get(pos..pos + ip_len + 4)?;
     let port = i32::from_be_bytes(raw[ip_len..].try_into().ok()?) as u16;
@@ -494,14 +439,14 @@ impl<'a> RecordView<'a> {
 }
 
 /// A big-endian reader that reports truncation instead of panicking.
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) buf: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> Reader<'a> {
     #[inline]
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
         match end {
             Some(end) => {
@@ -516,19 +461,19 @@ impl<'a> Reader<'a> {
         }
     }
     #[inline]
-    fn i16(&mut self) -> Result<i16, DecodeError> {
+    pub(crate) fn i16(&mut self) -> Result<i16, DecodeError> {
         Ok(i16::from_be_bytes(
             self.take(2)?.try_into().expect("take(2) returns 2 bytes"),
         ))
     }
     #[inline]
-    fn i32(&mut self) -> Result<i32, DecodeError> {
+    pub(crate) fn i32(&mut self) -> Result<i32, DecodeError> {
         Ok(i32::from_be_bytes(
             self.take(4)?.try_into().expect("take(4) returns 4 bytes"),
         ))
     }
     #[inline]
-    fn i64(&mut self) -> Result<i64, DecodeError> {
+    pub(crate) fn i64(&mut self) -> Result<i64, DecodeError> {
         Ok(i64::from_be_bytes(
             self.take(8)?.try_into().expect("take(8) returns 8 bytes"),
         ))
@@ -711,109 +656,6 @@ pub fn decodes_batch(buf: &Bytes, read_body: bool, decompress: bool) -> Vec<Mess
     out
 }
 
-// ---------------------------------------------------------------------------
-// 4. Batch body (SEND_BATCH_MESSAGE)
-// ---------------------------------------------------------------------------
-
-/// Encode one message of a batch body (Java `MessageDecoder.encodeMessage`).
-pub fn encode_message(message: &Message, out: &mut BytesMut) {
-    let props = message_properties_to_string(&message.properties);
-    let total = 4 + 4 + 4 + 4 + 4 + message.body.len() + 2 + props.len();
-    out.reserve(total);
-    out.put_i32(total as i32);
-    out.put_i32(0); // MAGICCODE: unused in a batch body
-    out.put_i32(0); // BODYCRC: the broker computes it
-    out.put_i32(message.flag);
-    out.put_i32(message.body.len() as i32);
-    out.put_slice(&message.body);
-    out.put_i16(props.len() as i16);
-    out.put_slice(props.as_bytes());
-}
-
-/// Encode a batch body (Java `MessageDecoder.encodeMessages`).
-pub fn encode_messages(messages: &[Message]) -> Bytes {
-    let mut out = BytesMut::new();
-    for m in messages {
-        encode_message(m, &mut out);
-    }
-    out.freeze()
-}
-
-/// One message of a batch body, borrowed in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BatchEntry<'a> {
-    pub flag: i32,
-    pub body: &'a [u8],
-    pub properties: &'a [u8],
-}
-
-/// Walk a batch body without copying; yields an error once and stops on a malformed entry.
-pub fn batch_entries(body: &[u8]) -> impl Iterator<Item = Result<BatchEntry<'_>, DecodeError>> {
-    let mut pos = 0usize;
-    let mut failed = false;
-    std::iter::from_fn(move || {
-        if failed || pos >= body.len() {
-            return None;
-        }
-        let mut r = Reader { buf: body, pos };
-        let entry = (|| {
-            let total = r.i32()?;
-            r.i32()?; // magic
-            r.i32()?; // body crc
-            let flag = r.i32()?;
-            let body_len = r.i32()?;
-            if body_len < 0 {
-                return Err(DecodeError::BadLength(body_len as i64, "BODYLEN"));
-            }
-            let b = r.take(body_len as usize)?;
-            let props_len = r.i16()?;
-            if props_len < 0 {
-                return Err(DecodeError::BadLength(props_len as i64, "PROPERTIESLEN"));
-            }
-            let p = r.take(props_len as usize)?;
-            if total as usize != r.pos - pos {
-                return Err(DecodeError::SizeMismatch {
-                    total,
-                    computed: r.pos - pos,
-                });
-            }
-            Ok(BatchEntry {
-                flag,
-                body: b,
-                properties: p,
-            })
-        })();
-        match entry {
-            Ok(e) => {
-                pos = r.pos;
-                Some(Ok(e))
-            }
-            Err(e) => {
-                failed = true;
-                Some(Err(e))
-            }
-        }
-    })
-}
-
-/// Decode a batch body into messages (Java `MessageDecoder.decodeMessages`).
-pub fn decode_messages(body: &Bytes) -> Result<Vec<Message>, DecodeError> {
-    let base = body.as_ptr() as usize;
-    batch_entries(body)
-        .map(|e| {
-            let e = e?;
-            let start = e.body.as_ptr() as usize - base;
-            Ok(Message {
-                topic: String::new(),
-                flag: e.flag,
-                properties: string_to_message_properties(&String::from_utf8_lossy(e.properties)),
-                body: body.slice(start..start + e.body.len()),
-                transaction_id: None,
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -972,31 +814,6 @@ mod tests {
         let m = string_to_message_properties("\u{1}v\u{2}k\u{1}\u{2}a\u{1}b\u{2}xy");
         assert_eq!(m.len(), 1);
         assert_eq!(m["a"], "b");
-    }
-
-    #[test]
-    fn message_ids() {
-        let id = create_message_id("192.168.1.2:10911".parse().unwrap(), 4096);
-        assert_eq!(id, "C0A8010200002A9F0000000000001000");
-        let d = decode_message_id(&id).unwrap();
-        assert_eq!(d.address, "192.168.1.2:10911".parse().unwrap());
-        assert_eq!(d.offset, 4096);
-        let id6 = create_message_id("[::1]:10911".parse().unwrap(), 7);
-        assert_eq!(id6.len(), 56);
-        assert_eq!(decode_message_id(&id6.to_lowercase()).unwrap().offset, 7);
-        assert!(decode_message_id("XYZ").is_err());
-        assert!(decode_message_id(&"G".repeat(32)).is_err());
-    }
-
-    #[test]
-    fn batch_body_round_trip() {
-        let a = Message::new("", &b"one"[..]).with_tags("A");
-        let mut b = Message::new("", &b""[..]);
-        b.flag = 7;
-        let body = encode_messages(&[a.clone(), b.clone()]);
-        let decoded = decode_messages(&body).unwrap();
-        assert_eq!(decoded, vec![a, b]);
-        assert!(decode_messages(&body.slice(..body.len() - 1)).is_err());
     }
 
     #[test]

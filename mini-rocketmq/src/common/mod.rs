@@ -16,3 +16,5 @@ pub mod subscription_group;
 pub mod sysflag;
 pub mod topic_config;
 pub mod topic_validator;
+pub mod message_batch;
+pub mod message_id;

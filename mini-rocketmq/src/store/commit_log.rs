@@ -24,7 +24,7 @@
 //! queues by simply tailing the log.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use parking_lot::Mutex;
 
@@ -66,9 +66,6 @@ pub struct CommitLog {
     max_offset: AtomicI64,
     /// When the current holder took the put lock (0 = free), for OS_PAGE_CACHE_BUSY.
     begin_time_in_lock: AtomicI64,
-    /// CommitLog offset up to which pages are already faulted in (see `warm_ahead`).
-    warmed_until: AtomicI64,
-    warm_disabled: AtomicBool,
 }
 
 impl std::fmt::Debug for CommitLog {
@@ -98,8 +95,6 @@ impl CommitLog {
             put_lock: Mutex::new(QueueOffsetOperator::default()),
             max_offset: AtomicI64::new(0),
             begin_time_in_lock: AtomicI64::new(0),
-            warmed_until: AtomicI64::new(0),
-            warm_disabled: AtomicBool::new(false),
         }
     }
 
@@ -178,7 +173,7 @@ impl CommitLog {
         self.begin_time_in_lock.store(begin, Ordering::Relaxed);
         fields.store_timestamp = begin;
         // One table lookup per put: read the counter now, bump it after the append.
-        let mut counter = if consumable {
+        let counter = if consumable {
             Some(table.slot(&msg.topic, msg.queue_id))
         } else {
             None
@@ -191,7 +186,7 @@ impl CommitLog {
         });
         let result = match appended {
             Ok(wrote_offset) => {
-                if let Some(c) = counter.as_deref_mut() {
+                if let Some(c) = counter {
                     *c = queue_offset + 1;
                 }
                 self.max_offset
@@ -263,7 +258,7 @@ impl CommitLog {
         let mut table = self.put_lock.lock();
         let begin = now_ms();
         self.begin_time_in_lock.store(begin, Ordering::Relaxed);
-        let mut counter = if consumable {
+        let counter = if consumable {
             Some(table.slot(&batch.topic, batch.queue_id))
         } else {
             None
@@ -303,7 +298,7 @@ impl CommitLog {
         let n = entries.len() as i64;
         let result = match appended {
             Ok(wrote_offset) => {
-                if let Some(c) = counter.as_deref_mut() {
+                if let Some(c) = counter {
                     *c = first_queue_offset + n;
                 }
                 self.max_offset
@@ -383,72 +378,6 @@ impl CommitLog {
             }
         }
         Err(PutMessageStatus::UnknownError)
-    }
-
-    /// Whether the warmed region ahead of the writer has shrunk below half of `window`.
-    #[inline]
-    pub fn needs_warm(&self, window: usize) -> bool {
-        window > 0
-            && !self.warm_disabled.load(Ordering::Relaxed)
-            && self.warmed_until.load(Ordering::Relaxed) < self.max_offset() + (window / 2) as i64
-    }
-
-    /// Fault in the `window` bytes after the write position, creating the
-    /// next file when the window reaches past the current one (run by
-    /// [`AllocateMappedFileService`](super::allocate_mapped_file_service::AllocateMappedFileService)).
-    ///
-    /// Why: the first write to each 4 KiB page of a sparse mapped file traps
-    /// into the kernel, which allocates and zeroes a page-cache page and
-    /// reserves a disk block. Measured on the development VM, a 1 KiB put
-    /// cost about 0.5 µs with its pages already mapped and several µs
-    /// without. Doing the faults here, a few MiB ahead, keeps them off the
-    /// put path; only the window (not the whole 1 GiB file) is ever touched
-    /// before it is written.
-    pub fn warm_ahead(&self, window: usize) {
-        const CHUNK: usize = 1 << 20;
-        if window == 0 || self.warm_disabled.load(Ordering::Relaxed) {
-            return;
-        }
-        let end = self.max_offset();
-        let target = end + window as i64;
-        let mut from = self.warmed_until.load(Ordering::Acquire).max(end);
-        while from < target {
-            let file = match self
-                .mapped_file_queue
-                .find_mapped_file_by_offset(from, false)
-            {
-                Some(f) => f,
-                None => match self.mapped_file_queue.pre_allocate_next() {
-                    Ok(f)
-                        if from >= f.file_from_offset()
-                            && from < f.file_from_offset() + self.file_size as i64 =>
-                    {
-                        f
-                    }
-                    Ok(_) => break,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot pre-allocate the next CommitLog file");
-                        break;
-                    }
-                },
-            };
-            let pos = (from - file.file_from_offset()) as usize;
-            let len = CHUNK
-                .min(self.file_size - pos)
-                .min((target - from) as usize);
-            if let Err(e) = file.warm(pos, len) {
-                tracing::info!(error = %e, "warming CommitLog pages ahead of the writer is not available; puts will fault pages in themselves");
-                self.warm_disabled.store(true, Ordering::Relaxed);
-                break;
-            }
-            from += len as i64;
-            self.warmed_until.fetch_max(from, Ordering::AcqRel);
-        }
-    }
-
-    /// Forget what was warmed (recovery may have deleted those files).
-    pub(crate) fn reset_warm(&self) {
-        self.warmed_until.store(0, Ordering::Release);
     }
 
     /// Bytes from `offset` to the end of what is written in its file.

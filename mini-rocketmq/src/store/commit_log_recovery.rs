@@ -19,8 +19,12 @@
 use std::sync::Arc;
 
 use super::commit_log::CommitLog;
+use super::config::MessageStoreConfig;
+use super::consume_queue_store::ConsumeQueueStore;
 use super::dispatch_request::{CheckedRecord, check_message_and_return_size};
 use super::mapped_file::MappedFile;
+use super::reput_message_service::ReputMessageService;
+use super::store_checkpoint::StoreCheckpoint;
 
 /// How far recovery found valid data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +93,6 @@ impl CommitLog {
         self.mapped_file_queue.set_flushed_where(offset);
         self.mapped_file_queue.truncate_dirty_files(offset);
         self.set_max_offset(offset);
-        self.reset_warm();
     }
 
     /// Recovery after a clean shutdown; `None` if there are no files.
@@ -142,4 +145,67 @@ impl CommitLog {
         );
         Some(outcome)
     }
+}
+
+/// Recovery at open (Java `DefaultMessageStore#recover` + the reput catch-up
+/// at the start of `start()`): consume queues first, then the CommitLog, then
+/// cut queues back to the CommitLog end, re-dispatch, and rebuild the queue
+/// offset table.
+pub(crate) fn recover_store(
+    config: &MessageStoreConfig,
+    commit_log: &CommitLog,
+    consume_queue_store: &ConsumeQueueStore,
+    checkpoint: &StoreCheckpoint,
+    reput: &ReputMessageService,
+    last_exit_ok: bool,
+    delay_levels: &[i64],
+) {
+    consume_queue_store.recover();
+    let max_phy_in_queues = consume_queue_store.max_physic_offset();
+    let outcome = if last_exit_ok {
+        commit_log.recover_normally(config.check_crc_on_recover, delay_levels)
+    } else {
+        commit_log.recover_abnormally(
+            config.check_crc_on_recover,
+            checkpoint.min_timestamp(),
+            delay_levels,
+        )
+    };
+    let reput_from = match outcome {
+        None => {
+            if !consume_queue_store.all().is_empty() {
+                tracing::warn!(
+                    "the CommitLog files are gone; deleting the consume queues that pointed into them"
+                );
+                consume_queue_store.destroy_all();
+            }
+            commit_log.set_max_offset(0);
+            0
+        }
+        Some(o) => {
+            if max_phy_in_queues > o.process_offset {
+                consume_queue_store.truncate_dirty(o.process_offset);
+            }
+            let resume = consume_queue_store
+                .max_physic_offset()
+                .max(commit_log.min_offset());
+            if last_exit_ok {
+                resume
+            } else {
+                resume.min(o.scan_start_offset)
+            }
+        }
+    };
+    reput.set_reput_from_offset(reput_from.min(commit_log.max_offset()));
+    let redispatched = reput.do_reput();
+    commit_log.clear_topic_queue_table();
+    for cq in consume_queue_store.all() {
+        cq.correct_min_offset(commit_log.min_offset());
+        commit_log.set_queue_offset(cq.topic(), cq.queue_id(), cq.max_offset_in_queue());
+    }
+    tracing::debug!(
+        redispatched,
+        reput_from,
+        "consume queues caught up with the CommitLog"
+    );
 }

@@ -26,29 +26,27 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use parking_lot::Mutex;
+
+mod get_message;
 
 use super::allocate_mapped_file_service::AllocateMappedFileService;
 use super::commit_log::{CommitLog, now_ms};
+use super::commit_log_recovery::recover_store;
 use super::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
-use super::consume_queue::{BoundaryType, ConsumeQueue, CqUnit};
+use super::consume_queue::{BoundaryType, ConsumeQueue};
 use super::consume_queue_store::{ConsumeQueueStore, is_safe_topic_dir};
 use super::dispatch_request::{RMQ_SYS_SCHEDULE_TOPIC, parse_delay_levels};
 use super::error::StoreError;
 use super::flush::{FlushCommitLogService, FlushConsumeQueueService};
-use super::get_message_result::{GetMessageResult, GetMessageStatus};
 use super::mapped_file::SelectMappedBufferResult;
 use super::message_arriving_listener::MessageArrivingListener;
-use super::message_filter::MessageFilter;
 use super::put_message_result::{PutMessageResult, PutMessageStatus};
 use super::reput_message_service::{CommitLogDispatcher, ReputMessageService};
 use super::store_checkpoint::StoreCheckpoint;
 use crate::common::message::{MessageExt, MessageExtBatch, MessageExtBrokerInner};
 use crate::common::message_decoder;
-
-/// Upper bound of consume-queue entries one read examines (Java `maxFilterMessageCount` floor).
-const MAX_FILTER_MESSAGE_COUNT: usize = 16000;
 
 struct Inner {
     config: MessageStoreConfig,
@@ -122,7 +120,7 @@ impl DefaultMessageStore {
             delay_levels.clone(),
         ));
 
-        recover(
+        recover_store(
             &config,
             &commit_log,
             &consume_queue_store,
@@ -335,172 +333,6 @@ impl DefaultMessageStore {
             }
         }
         result
-    }
-
-    /// Read up to `max_msg_nums` messages of a queue from logical `offset`
-    /// (Java `getMessage`). The records come back concatenated in
-    /// `body`, ready to be a PULL response body.
-    pub fn get_message(
-        &self,
-        group: &str,
-        topic: &str,
-        queue_id: i32,
-        offset: i64,
-        max_msg_nums: i32,
-        filter: Option<&dyn MessageFilter>,
-    ) -> GetMessageResult {
-        let _ = group; // kept for Java parity (per-group stats / pop)
-        let mut result = GetMessageResult::new(GetMessageStatus::NoMessageInQueue);
-        if self.inner.shut_down.load(Ordering::Acquire) {
-            result.status = GetMessageStatus::NoMatchedLogicQueue;
-            result.next_begin_offset = offset;
-            return result;
-        }
-        let Some(cq) = self.find_consume_queue(topic, queue_id) else {
-            result.status = GetMessageStatus::NoMatchedLogicQueue;
-            result.next_begin_offset = next_offset_correction(offset, 0);
-            return result;
-        };
-        let min = cq.min_offset_in_queue();
-        let max = cq.max_offset_in_queue();
-        result.min_offset = min;
-        result.max_offset = max;
-        if max == 0 {
-            result.status = GetMessageStatus::NoMessageInQueue;
-            result.next_begin_offset = next_offset_correction(offset, 0);
-        } else if offset < min {
-            result.status = GetMessageStatus::OffsetTooSmall;
-            result.next_begin_offset = next_offset_correction(offset, min);
-        } else if offset == max {
-            result.status = GetMessageStatus::OffsetOverflowOne;
-            result.next_begin_offset = next_offset_correction(offset, offset);
-        } else if offset > max {
-            result.status = GetMessageStatus::OffsetOverflowBadly;
-            result.next_begin_offset =
-                next_offset_correction(offset, if min == 0 { min } else { max });
-        } else {
-            self.read_queue(
-                &cq,
-                offset,
-                max,
-                max_msg_nums.max(1) as usize,
-                filter,
-                &mut result,
-            );
-        }
-        result
-    }
-
-    /// The FOUND path of `get_message`: walk entries, filter, collect, copy.
-    fn read_queue(
-        &self,
-        cq: &ConsumeQueue,
-        offset: i64,
-        max: i64,
-        max_msg_nums: usize,
-        filter: Option<&dyn MessageFilter>,
-        result: &mut GetMessageResult,
-    ) {
-        let commit_log = &self.inner.commit_log;
-        let min_phy = commit_log.min_offset();
-        let max_filter_count = MAX_FILTER_MESSAGE_COUNT.max(max_msg_nums * 20);
-        let mut status = GetMessageStatus::NoMatchedMessage;
-        let mut next_begin = offset;
-        let mut next_phy_file_start = i64::MIN;
-        let mut picked: Vec<SelectMappedBufferResult> = Vec::with_capacity(max_msg_nums.min(32));
-        let mut total = 0usize;
-        let mut index = offset;
-        let mut scanned = 0usize;
-        'files: while index < max && scanned < max_filter_count {
-            let Some(entries) = cq.get_index_buffer(index) else {
-                status = GetMessageStatus::OffsetFoundNull;
-                next_begin = next_offset_correction(offset, index + 1);
-                tracing::warn!(topic = %cq.topic(), queue = cq.queue_id(), index, "consume queue entry missing");
-                break;
-            };
-            for chunk in entries
-                .as_slice()
-                .chunks_exact(super::config::CQ_STORE_UNIT_SIZE)
-            {
-                if index >= max || scanned >= max_filter_count {
-                    break 'files;
-                }
-                let Some(unit) = CqUnit::decode(chunk) else {
-                    break 'files;
-                };
-                if self.is_the_batch_full(unit.size, max_msg_nums, total, picked.len()) {
-                    break 'files;
-                }
-                scanned += 1;
-                let queue_offset = index;
-                index += 1;
-                next_begin = index;
-                if unit.is_filler() || unit.commit_log_offset < min_phy {
-                    continue;
-                }
-                if next_phy_file_start != i64::MIN && unit.commit_log_offset < next_phy_file_start {
-                    continue;
-                }
-                if let Some(f) = filter {
-                    if !f.is_matched_by_consume_queue(Some(unit.tags_code)) {
-                        if total == 0 {
-                            status = GetMessageStatus::NoMatchedMessage;
-                        }
-                        continue;
-                    }
-                }
-                let Some(record) =
-                    commit_log.get_message(unit.commit_log_offset, unit.size as usize)
-                else {
-                    if total == 0 {
-                        status = GetMessageStatus::MessageWasRemoving;
-                    }
-                    next_phy_file_start = commit_log.roll_next_file(unit.commit_log_offset);
-                    continue;
-                };
-                if let Some(f) = filter {
-                    if !f.is_matched_by_commit_log(record.as_slice()) {
-                        if total == 0 {
-                            status = GetMessageStatus::NoMatchedMessage;
-                        }
-                        continue;
-                    }
-                }
-                total += record.len();
-                picked.push(record);
-                result.message_queue_offsets.push(queue_offset);
-                status = GetMessageStatus::Found;
-                next_phy_file_start = i64::MIN;
-            }
-        }
-        // One copy, straight from the mapping into the response buffer.
-        let mut body = BytesMut::with_capacity(total);
-        for r in &picked {
-            body.extend_from_slice(r.as_slice());
-        }
-        result.body = body.freeze();
-        result.status = status;
-        result.next_begin_offset = next_begin;
-    }
-
-    /// Java `isTheBatchFull` for data in memory: at least one message, then
-    /// stop at `max_msg_nums`, 256 KiB or 32 messages.
-    fn is_the_batch_full(
-        &self,
-        size: i32,
-        max_msg_nums: usize,
-        buffer_total: usize,
-        message_total: usize,
-    ) -> bool {
-        if buffer_total == 0 || message_total == 0 {
-            return false;
-        }
-        if message_total >= max_msg_nums {
-            return true;
-        }
-        let c = &self.inner.config;
-        buffer_total + size.max(0) as usize > c.max_transfer_bytes_on_message_in_memory
-            || message_total + 1 > c.max_transfer_count_on_message_in_memory
     }
 
     pub fn get_max_offset_in_queue(&self, topic: &str, queue_id: i32) -> i64 {
@@ -731,73 +563,4 @@ impl DefaultMessageStore {
             .collect();
         self.delete_topics(&doomed)
     }
-}
-
-/// Java `nextOffsetCorrection`: a master always moves the consumer to the
-/// corrected offset (a slave would keep the old one unless `offsetCheckInSlave`).
-fn next_offset_correction(_old_offset: i64, new_offset: i64) -> i64 {
-    new_offset
-}
-
-/// Recovery at open (Java `DefaultMessageStore#recover` + the reput catch-up
-/// at the start of `start()`): consume queues first, then the CommitLog, then
-/// cut queues back to the CommitLog end, re-dispatch, and rebuild the queue
-/// offset table.
-fn recover(
-    config: &MessageStoreConfig,
-    commit_log: &CommitLog,
-    consume_queue_store: &ConsumeQueueStore,
-    checkpoint: &StoreCheckpoint,
-    reput: &ReputMessageService,
-    last_exit_ok: bool,
-    delay_levels: &[i64],
-) {
-    consume_queue_store.recover();
-    let max_phy_in_queues = consume_queue_store.max_physic_offset();
-    let outcome = if last_exit_ok {
-        commit_log.recover_normally(config.check_crc_on_recover, delay_levels)
-    } else {
-        commit_log.recover_abnormally(
-            config.check_crc_on_recover,
-            checkpoint.min_timestamp(),
-            delay_levels,
-        )
-    };
-    let reput_from = match outcome {
-        None => {
-            if !consume_queue_store.all().is_empty() {
-                tracing::warn!(
-                    "the CommitLog files are gone; deleting the consume queues that pointed into them"
-                );
-                consume_queue_store.destroy_all();
-            }
-            commit_log.set_max_offset(0);
-            0
-        }
-        Some(o) => {
-            if max_phy_in_queues > o.process_offset {
-                consume_queue_store.truncate_dirty(o.process_offset);
-            }
-            let resume = consume_queue_store
-                .max_physic_offset()
-                .max(commit_log.min_offset());
-            if last_exit_ok {
-                resume
-            } else {
-                resume.min(o.scan_start_offset)
-            }
-        }
-    };
-    reput.set_reput_from_offset(reput_from.min(commit_log.max_offset()));
-    let redispatched = reput.do_reput();
-    commit_log.clear_topic_queue_table();
-    for cq in consume_queue_store.all() {
-        cq.correct_min_offset(commit_log.min_offset());
-        commit_log.set_queue_offset(cq.topic(), cq.queue_id(), cq.max_offset_in_queue());
-    }
-    tracing::debug!(
-        redispatched,
-        reput_from,
-        "consume queues caught up with the CommitLog"
-    );
 }

@@ -26,7 +26,7 @@
 //! | `MappedFileQueue` | [`mapped_file_queue`] |
 //! | `CommitLog`, `DefaultAppendMessageCallback`, `MessageExtEncoder` | [`commit_log`] |
 //! | `AllocateMappedFileService` | [`allocate_mapped_file_service`] |
-//! | `CommitLog#recoverNormally`, `#recoverAbnormally` | [`commit_log_recovery`] |
+//! | `CommitLog#recoverNormally`, `#recoverAbnormally`, `DefaultMessageStore#recover` | [`commit_log_recovery`] |
 //! | `CommitLog#checkMessageAndReturnSize`, `DispatchRequest` | [`dispatch_request`] |
 //! | `ConsumeQueue` | [`consume_queue`] |
 //! | `ConsumeQueueStore` | [`consume_queue_store`] |
@@ -36,6 +36,7 @@
 //! | `StoreCheckpoint` | [`store_checkpoint`] |
 //! | `ServiceThread` | [`service_thread`] |
 //! | `DefaultMessageStore` | [`message_store`] |
+//! | `DefaultMessageStore#getMessage` (the pull read path) | `message_store/get_message.rs` |
 //! | `PutMessageResult`, `AppendMessageResult` | [`put_message_result`] |
 //! | `GetMessageResult` | [`get_message_result`] |
 //! | `MessageFilter`, `MessageArrivingListener` | [`message_filter`], [`message_arriving_listener`] |
