@@ -675,3 +675,134 @@ fn record_on_disk_matches_the_layout() {
         java_string_hash_code("TagA") as i64
     );
 }
+
+#[tokio::test]
+async fn concurrent_puts_get_unique_contiguous_queue_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&config(dir.path()));
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut offsets = Vec::new();
+            for i in 0..50 {
+                let r = s
+                    .put_message(message("Race", 0, "", format!("{t}-{i}").as_bytes()))
+                    .await;
+                offsets.push(r.append_message_result.expect("stored").queue_offset());
+            }
+            offsets
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    assert_eq!(all, (0..400).collect::<Vec<i64>>());
+    dispatched(&store).await;
+    let mut seen = 0;
+    let mut off = 0;
+    while off < 400 {
+        let r = store.get_message("g", "Race", 0, off, 32, None);
+        for m in decodes_batch(&r.body, true, false) {
+            assert_eq!(
+                m.queue_offset, off,
+                "consume queue order = queue offset order"
+            );
+            off += 1;
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 400);
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn ipv6_hosts_and_long_topics_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&config(dir.path()));
+    let long_topic = format!("%RETRY%{}", "g".repeat(150));
+    let mut m = message(&long_topic, 0, "TagV6", b"six");
+    m.born_host = "[2001:db8::7]:40000".parse().unwrap();
+    m.store_host = "[2001:db8::1]:10911".parse().unwrap();
+    let r = store.put_message(m).await;
+    let a = r.append_message_result.unwrap();
+    assert_eq!(a.msg_id().len(), 56, "IPv6 offset msgId");
+    dispatched(&store).await;
+    let got = store.get_message("g", &long_topic, 0, 0, 1, None);
+    let msgs = decodes_batch(&got.body, true, false);
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].topic, long_topic);
+    assert_eq!(
+        msgs[0].born_host,
+        "[2001:db8::7]:40000".parse::<SocketAddr>().unwrap()
+    );
+    assert_eq!(
+        msgs[0].store_host,
+        "[2001:db8::1]:10911".parse::<SocketAddr>().unwrap()
+    );
+    let raw = store.select_one_message_by_offset(a.wrote_offset).unwrap();
+    assert_eq!(
+        i32::from_be_bytes(raw.as_slice()[4..8].try_into().unwrap()),
+        message_decoder::MESSAGE_MAGIC_CODE_V2,
+        "topics over 127 bytes use record version 2"
+    );
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn crash_with_a_torn_record_in_a_fresh_file() {
+    // The crash hits the first record of a new file, right after an END_OF_FILE blank.
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path());
+    let store = open(&c);
+    let body = vec![3u8; 5000];
+    let mut last_end = 0;
+    let mut n = 0;
+    // Fill exactly up to the first roll-over.
+    loop {
+        let a = store
+            .put_message(message("Torn", 0, "", &body))
+            .await
+            .append_message_result
+            .unwrap();
+        if a.wrote_offset >= CL_FILE as i64 {
+            break;
+        }
+        last_end = a.wrote_offset + a.wrote_bytes as i64;
+        n += 1;
+    }
+    dispatched(&store).await;
+    let end = store.max_phy_offset();
+    store.shutdown();
+    drop(store);
+
+    // Tear the record at the start of the second file: keep its header, lose the rest.
+    let second = dir
+        .path()
+        .join("commitlog")
+        .join(format!("{:020}", CL_FILE));
+    let f = OpenOptions::new().write(true).open(&second).unwrap();
+    f.write_at(&[0u8; 100], 200).unwrap();
+    drop(f);
+    std::fs::write(c.abort_path(), b"1").unwrap();
+
+    let store = open(&c);
+    assert_eq!(
+        store.max_phy_offset(),
+        CL_FILE as i64,
+        "the torn record is cut, the blank before it stays"
+    );
+    assert_eq!(store.get_max_offset_in_queue("Torn", 0), n);
+    assert!(end > CL_FILE as i64 && last_end < CL_FILE as i64);
+    let r = store.put_message(message("Torn", 0, "", b"again")).await;
+    let a = r.append_message_result.unwrap();
+    assert_eq!((a.wrote_offset, a.queue_offset()), (CL_FILE as i64, n));
+    dispatched(&store).await;
+    assert_eq!(
+        bodies(&store, "Torn", 0, n, 1),
+        vec![Bytes::from_static(b"again")]
+    );
+    store.shutdown();
+}

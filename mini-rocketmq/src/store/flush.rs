@@ -231,3 +231,61 @@ impl FlushConsumeQueueService {
         self.thread.signal_stop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::message::{Message, MessageExtBrokerInner};
+
+    fn setup(dir: &std::path::Path) -> (Arc<CommitLog>, FlushCommitLogService) {
+        let mut c = MessageStoreConfig::with_root(dir);
+        c.mapped_file_size_commit_log = 64 * 1024;
+        c.flush_disk_type = FlushDiskType::SyncFlush;
+        let cl = Arc::new(CommitLog::new(&c));
+        let cp = Arc::new(StoreCheckpoint::open(c.checkpoint_path()).unwrap());
+        let svc = FlushCommitLogService::new(&c, Arc::clone(&cl), cp);
+        (cl, svc)
+    }
+
+    fn put(cl: &CommitLog) -> i64 {
+        let mut m = MessageExtBrokerInner::from_message(Message::new("T", "durable"));
+        m.born_host = "127.0.0.1:1".parse().unwrap();
+        m.store_host = m.born_host;
+        let a = cl.put_message(&m).append_message_result.unwrap();
+        a.wrote_offset + a.wrote_bytes as i64
+    }
+
+    #[tokio::test]
+    async fn waiter_times_out_when_nobody_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cl, svc) = setup(dir.path());
+        let end = put(&cl);
+        // The service thread was never started: the wait must give up (→ FLUSH_DISK_TIMEOUT).
+        assert!(!svc.wait_for_flush(end, Duration::from_millis(20)).await);
+        // A flush publishes the offset and the same wait succeeds at once.
+        svc.flush_once(0);
+        assert!(svc.wait_for_flush(end, Duration::from_millis(20)).await);
+        assert_eq!(cl.flushed_where(), end);
+    }
+
+    #[tokio::test]
+    async fn group_commit_serves_many_waiters() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cl, svc) = setup(dir.path());
+        let svc = Arc::new(svc);
+        svc.start().unwrap();
+        let mut waits = Vec::new();
+        for _ in 0..16 {
+            let end = put(&cl);
+            let s = Arc::clone(&svc);
+            waits.push(tokio::spawn(async move {
+                s.wait_for_flush(end, Duration::from_secs(5)).await
+            }));
+        }
+        for w in waits {
+            assert!(w.await.unwrap());
+        }
+        assert_eq!(cl.flushed_where(), cl.max_offset());
+        svc.shutdown();
+    }
+}
