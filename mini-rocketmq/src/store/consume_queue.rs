@@ -20,7 +20,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use super::config::CQ_STORE_UNIT_SIZE;
 use super::error::StoreError;
@@ -89,6 +89,9 @@ pub struct ConsumeQueue {
     max_physic_offset: AtomicI64,
     /// Byte position of the first live entry (a multiple of 20).
     min_logic_offset: AtomicI64,
+    /// Set when the topic is deleted, so a dispatcher holding this queue in
+    /// its cache looks the topic up again instead of writing into deleted files.
+    destroyed: AtomicBool,
 }
 
 impl std::fmt::Debug for ConsumeQueue {
@@ -114,7 +117,12 @@ impl ConsumeQueue {
             file_size,
             max_physic_offset: AtomicI64::new(-1),
             min_logic_offset: AtomicI64::new(0),
+            destroyed: AtomicBool::new(false),
         }
+    }
+
+    pub fn is_destroyed(&self) -> bool {
+        self.destroyed.load(Ordering::Acquire)
     }
 
     pub fn topic(&self) -> &str {
@@ -426,6 +434,7 @@ impl ConsumeQueue {
 
     /// Delete all files of this queue.
     pub fn destroy(&self) {
+        self.destroyed.store(true, Ordering::Release);
         self.mapped_file_queue.destroy();
         self.max_physic_offset.store(-1, Ordering::Release);
         self.min_logic_offset.store(0, Ordering::Release);

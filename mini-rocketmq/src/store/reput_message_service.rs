@@ -237,9 +237,9 @@ impl ReputMessageService {
         cache: &mut Option<Arc<ConsumeQueue>>,
     ) {
         if req.is_consumable() {
-            let hit = cache
-                .as_ref()
-                .is_some_and(|c| c.queue_id() == req.queue_id && c.topic() == req.topic);
+            let hit = cache.as_ref().is_some_and(|c| {
+                c.queue_id() == req.queue_id && c.topic() == req.topic && !c.is_destroyed()
+            });
             if !hit {
                 *cache = self
                     .consume_queue_store
