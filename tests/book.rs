@@ -30,11 +30,16 @@ fn copy_tree(from: &Path, to: &Path) {
 /// A scratch copy of what the book reads: book/, chapters/, tests/snapshots/.
 fn scratch_copy(tag: &str) -> PathBuf {
     let root = xtask::workspace_root();
-    let dir = root.join("target").join(format!("book-check-{tag}-{}", std::process::id()));
+    let dir = root
+        .join("target")
+        .join(format!("book-check-{tag}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     copy_tree(&root.join("book"), &dir.join("book"));
     copy_tree(&root.join("chapters"), &dir.join("chapters"));
-    copy_tree(&root.join("tests").join("snapshots"), &dir.join("tests").join("snapshots"));
+    copy_tree(
+        &root.join("tests").join("snapshots"),
+        &dir.join("tests").join("snapshots"),
+    );
     dir
 }
 
@@ -50,7 +55,10 @@ fn the_book_checks_clean() {
 fn break_first(dir: &Path, from: &str, to: &str) -> bool {
     let mut stack = vec![dir.join("book").join("src")];
     while let Some(d) = stack.pop() {
-        let mut entries: Vec<_> = fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
@@ -75,9 +83,15 @@ fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_and_a_stale_diff() {
     let scratch = dir.join("target").join("render");
 
     // A misspelt anchor: the first `.rs:` anchor include gets a typo.
-    assert!(break_first(&dir, ".rs:", ".rs:misspelt_"), "the book includes no anchored code yet");
+    assert!(
+        break_first(&dir, ".rs:", ".rs:misspelt_"),
+        "the book includes no anchored code yet"
+    );
     // A trace shown from the wrong line of its snapshot.
-    assert!(break_first(&dir, ".snap:5:", ".snap:4:"), "the book includes no trace yet");
+    assert!(
+        break_first(&dir, ".snap:5:", ".snap:4:"),
+        "the book includes no trace yet"
+    );
     // A chapter edited after its diff was generated.
     let lib = dir.join("chapters").join("01").join("src").join("lib.rs");
     let mut text = fs::read_to_string(&lib).unwrap();
@@ -88,7 +102,10 @@ fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_and_a_stale_diff() {
     let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
     let joined = all.join("\n");
     assert!(joined.contains("anchor 'misspelt_"), "{joined}");
-    assert!(joined.contains("different text than the pinned trace"), "{joined}");
+    assert!(
+        joined.contains("different text than the pinned trace"),
+        "{joined}"
+    );
     assert!(joined.contains("ch01-what-changed.diff: stale"), "{joined}");
     fs::remove_dir_all(&dir).unwrap();
 }

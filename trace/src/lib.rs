@@ -216,7 +216,12 @@ mod tests {
     #[test]
     fn lines_are_padded_into_columns() {
         let (text, ()) = capture(|| {
-            step!("broker-a", "BrokerController#start", "cluster={}", "DefaultCluster");
+            step!(
+                "broker-a",
+                "BrokerController#start",
+                "cluster={}",
+                "DefaultCluster"
+            );
             step!("namesrv", "RouteInfoManager#registerBroker", "topics={}", 2);
         });
         assert_eq!(
