@@ -5,7 +5,7 @@
 //! ```text
 //! mqbench producer -n 127.0.0.1:9876 -t BenchmarkTest -w 64 -s 1024 -d 30
 //! mqbench producer -n 127.0.0.1:9876 -s 1024 --async --window 2048 -d 30
-//! mqbench producer -n 127.0.0.1:9876 -s 128 -b 256 -w 8 -d 30
+//! mqbench producer -n 127.0.0.1:9876 -s 128 -b 2048 -w 4 -d 30
 //! mqbench consumer -n 127.0.0.1:9876 -t BenchmarkTest -g bench_cg --from-first -q 1000000
 //! ```
 //!
@@ -52,6 +52,13 @@ use tokio::sync::Semaphore;
     about = "Producer and consumer load for RocketMQ-protocol clusters"
 )]
 struct Cli {
+    /// Worker threads of the async runtime. The default, 1, runs every task
+    /// on one thread: no cross-thread wake-ups, which on a small machine
+    /// shared with the broker halves the client's CPU per message. Raise it
+    /// when the client has cores of its own.
+    #[arg(long, global = true, default_value_t = 1)]
+    threads: usize,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -554,10 +561,16 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One thread means no cross-thread wake-ups at all: a current-thread
+    // runtime, every task on the main thread.
+    let mut builder = if cli.threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(cli.threads);
+        b
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("mqbench: cannot start the async runtime: {e}");
