@@ -109,6 +109,7 @@ async fn a_new_group_starting_from_the_last_offset_skips_old_messages() {
             .await
             .unwrap();
     }
+    cluster.wait_dispatched("FromLastTopic", 10).await;
     let consumer = DefaultMQPushConsumer::builder()
         .consumer_group("from_last_cg")
         .client_config(cluster.client_config())
@@ -144,6 +145,56 @@ async fn a_new_group_starting_from_the_last_offset_skips_old_messages() {
     let seen = seen.lock().clone();
     assert!(seen.iter().all(|b| b.starts_with("new-")), "{seen:?}");
     assert_eq!(seen.len(), 5);
+
+    consumer.shutdown().await;
+    producer.shutdown().await;
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_group_starting_from_a_timestamp_reads_what_was_stored_after_it() {
+    let cluster = Cluster::start(1).await;
+    cluster.create_topic("FromTimeTopic", 2).await;
+    let producer = producer(&cluster, "pg_from_time").await;
+    for i in 0..6 {
+        producer
+            .send(Message::new("FromTimeTopic", format!("before-{i}")))
+            .await
+            .unwrap();
+    }
+    // Store timestamps have millisecond resolution: keep clear of the edge.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    for i in 0..6 {
+        producer
+            .send(Message::new("FromTimeTopic", format!("after-{i}")))
+            .await
+            .unwrap();
+    }
+    cluster.wait_dispatched("FromTimeTopic", 12).await;
+
+    let consumer = DefaultMQPushConsumer::builder()
+        .consumer_group("from_time_cg")
+        .client_config(cluster.client_config())
+        .consume_from_where(ConsumeFromWhere::ConsumeFromTimestamp)
+        .consume_timestamp(since)
+        .build();
+    consumer.subscribe("FromTimeTopic", "*").unwrap();
+    let seen = recording(&consumer);
+    consumer.start().await.unwrap();
+    wait_until("the later messages arrived", || {
+        let seen = Arc::clone(&seen);
+        async move { seen.lock().len() >= 6 }
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let seen = seen.lock().clone();
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert!(seen.iter().all(|b| b.starts_with("after-")), "{seen:?}");
 
     consumer.shutdown().await;
     producer.shutdown().await;

@@ -137,6 +137,45 @@ impl Cluster {
         admin.shutdown().await;
     }
 
+    /// Waits until the brokers' consume queues hold `total` messages of
+    /// `topic`. A send returns once the CommitLog has the message; the
+    /// consume queue entry (what GET_MAX_OFFSET and SEARCH_OFFSET read) is
+    /// built a moment later by the broker's dispatcher.
+    pub async fn wait_dispatched(&self, topic: &str, total: i64) {
+        let mut config = self.client_config();
+        config.instance_name = format!("test-dispatch-{topic}");
+        let admin = MQClientManager::get_or_create(&config);
+        let addrs: Vec<String> = (0..self.brokers.len())
+            .filter(|i| self.brokers[*i].is_some())
+            .map(|i| self.broker_addr(i))
+            .collect();
+        wait_until(
+            &format!("{total} messages of {topic} are dispatched"),
+            || {
+                let (admin, addrs) = (std::sync::Arc::clone(&admin), addrs.clone());
+                async move {
+                    let mut sum = 0;
+                    for addr in &addrs {
+                        if let Ok(stats) = admin
+                            .api()
+                            .get_topic_stats_info(addr, topic, Duration::from_secs(3))
+                            .await
+                        {
+                            sum += stats
+                                .offset_table
+                                .values()
+                                .map(|o| o.max_offset)
+                                .sum::<i64>();
+                        }
+                    }
+                    sum >= total
+                }
+            },
+        )
+        .await;
+        admin.shutdown().await;
+    }
+
     /// Stops one broker (its store stays on disk until the cluster drops).
     pub async fn stop_broker(&mut self, i: usize) {
         if let Some(handle) = self.brokers[i].take() {
