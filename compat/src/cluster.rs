@@ -28,7 +28,6 @@ pub struct Cluster {
 impl Cluster {
     /// Starts both servers and waits until the broker has registered.
     pub async fn start() -> anyhow::Result<Self> {
-        init_logging();
         let namesrv = NamesrvController::new(NamesrvConfig::default())
             .start("127.0.0.1:0")
             .await?;
@@ -85,12 +84,4 @@ pub fn unique(prefix: &str) -> String {
         .map(|d| d.as_millis())
         .unwrap_or_default();
     format!("{prefix}_{millis}_{}", SEQ.fetch_add(1, Ordering::Relaxed))
-}
-
-/// `RUST_LOG=…` turns on logs from both sides (our servers and the client).
-pub fn init_logging() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_test_writer()
-        .try_init();
 }

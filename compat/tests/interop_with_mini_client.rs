@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use common::{Cluster, unique};
+use common::unique;
 use compat::rust_client::{ClientHarness, RecordingListener, SendStatus};
 use mini_rocketmq::client::consumer::{
     ConsumeConcurrentlyStatus, ConsumeFromWhere, DefaultMQPushConsumer as OurPushConsumer,
@@ -56,7 +56,7 @@ fn corpus(prefix: &str) -> BTreeMap<String, (String, Vec<u8>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn their_producer_to_our_push_consumer() -> anyhow::Result<()> {
-    let cluster = Cluster::start().await?;
+    let cluster = common::start_cluster().await?;
     let namesrv = cluster.namesrv_addr();
     let topic = unique("InteropTheirsToOurs");
     let expected = corpus("t2o");
@@ -131,7 +131,7 @@ async fn their_producer_to_our_push_consumer() -> anyhow::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_producer_to_their_push_consumer() -> anyhow::Result<()> {
-    let cluster = Cluster::start().await?;
+    let cluster = common::start_cluster().await?;
     let namesrv = cluster.namesrv_addr();
     let topic = unique("InteropOursToTheirs");
     let expected = corpus("o2t");

@@ -29,7 +29,7 @@ const SETTLE: Duration = Duration::from_secs(3);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn producer_sends_consumer_receives_exactly_once_and_resumes_after_restart()
 -> anyhow::Result<()> {
-    let cluster = Cluster::start().await?;
+    let cluster = common::start_cluster().await?;
     let namesrv = cluster.namesrv_addr();
     let client = ClientHarness::new("compat-main")?;
     let topic = unique("CompatTopic");
@@ -86,7 +86,7 @@ async fn producer_sends_consumer_receives_exactly_once_and_resumes_after_restart
 /// for the client to compress it (sysFlag COMPRESSED|ZLIB) both round-trip.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_and_compressed_messages_round_trip() -> anyhow::Result<()> {
-    let cluster = Cluster::start().await?;
+    let cluster = common::start_cluster().await?;
     let namesrv = cluster.namesrv_addr();
     let client = ClientHarness::new("compat-batch")?;
     let topic = unique("CompatBatch");

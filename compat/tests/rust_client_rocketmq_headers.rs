@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
-use common::{Cluster, unique};
+use common::unique;
 use compat::rust_client::{ClientHarness, RecordingListener, SendStatus, message};
 
 #[test]
@@ -30,7 +30,7 @@ fn round_trip_with_rocketmq_binary_headers() -> anyhow::Result<()> {
 }
 
 async fn round_trip() -> anyhow::Result<()> {
-    let cluster = Cluster::start().await?;
+    let cluster = common::start_cluster().await?;
     let namesrv = cluster.namesrv_addr();
     let client = ClientHarness::new("compat-binary")?;
     let topic = unique("CompatBinary");

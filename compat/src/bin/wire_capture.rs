@@ -44,6 +44,10 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let cluster = if args.in_process {
         let cluster = Cluster::start().await?;
         args.namesrv = cluster.namesrv.local_addr();
