@@ -49,15 +49,26 @@ mod tests {
 
     #[test]
     fn orders_like_java_compare_to() {
-        let mut v = vec![
+        let mut v = [
             MessageQueue::new("b", "broker-a", 0),
             MessageQueue::new("a", "broker-b", 0),
             MessageQueue::new("a", "broker-a", 1),
             MessageQueue::new("a", "broker-a", 0),
         ];
         v.sort();
-        let names: Vec<String> = v.iter().map(|q| format!("{}/{}/{}", q.topic, q.broker_name, q.queue_id)).collect();
-        assert_eq!(names, ["a/broker-a/0", "a/broker-a/1", "a/broker-b/0", "b/broker-a/0"]);
+        let names: Vec<String> = v
+            .iter()
+            .map(|q| format!("{}/{}/{}", q.topic, q.broker_name, q.queue_id))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "a/broker-a/0",
+                "a/broker-a/1",
+                "a/broker-b/0",
+                "b/broker-a/0"
+            ]
+        );
     }
 
     #[test]
