@@ -33,6 +33,8 @@ fn config(dir: &Path) -> MessageStoreConfig {
     c.mapped_file_size_commit_log = CL_FILE;
     c.mapped_file_size_consume_queue = CQ_FILE;
     c.max_message_size = 16 * 1024;
+    c.max_hash_slot_num = 1000;
+    c.max_index_num = 4000;
     c
 }
 
@@ -803,6 +805,54 @@ async fn crash_with_a_torn_record_in_a_fresh_file() {
     assert_eq!(
         bodies(&store, "Torn", 0, n, 1),
         vec![Bytes::from_static(b"again")]
+    );
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn query_by_key_and_unique_key_survives_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path());
+    let store = open(&c);
+    let mut uniq = Vec::new();
+    for i in 0..30 {
+        let mut m = Message::new("Query", format!("order {i}"))
+            .with_keys([format!("order-{i}"), "all".to_owned()]);
+        mini_rocketmq::common::message_client_id::set_uniq_id(&mut m);
+        uniq.push(m.uniq_key().unwrap().to_owned());
+        let mut inner = MessageExtBrokerInner::from_message(m);
+        inner.born_host = born();
+        inner.store_host = stored();
+        store.put_message(inner).await;
+    }
+    dispatched(&store).await;
+    let r = store.query_message("Query", "order-17", 32, 0, i64::MAX);
+    let msgs = decodes_batch(&r.body, true, false);
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].body, Bytes::from("order 17"));
+    let r = store.query_message("Query", &uniq[3], 32, 0, i64::MAX);
+    assert_eq!(
+        decodes_batch(&r.body, true, false)[0].uniq_key(),
+        Some(uniq[3].as_str())
+    );
+    let all = store.query_message("Query", "all", 100, 0, i64::MAX);
+    assert_eq!(all.message_count, 30);
+    assert!(all.index_last_update_phyoffset > 0);
+    assert_eq!(
+        store
+            .query_message("Other", "all", 32, 0, i64::MAX)
+            .message_count,
+        0,
+        "topic is part of the key"
+    );
+    store.shutdown();
+    drop(store);
+    let store = open(&c);
+    assert_eq!(
+        store
+            .query_message("Query", "order-29", 32, 0, i64::MAX)
+            .message_count,
+        1
     );
     store.shutdown();
 }

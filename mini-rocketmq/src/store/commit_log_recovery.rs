@@ -167,7 +167,11 @@ pub(crate) fn recover_store(
     } else {
         commit_log.recover_abnormally(
             config.check_crc_on_recover,
-            checkpoint.min_timestamp(),
+            if config.message_index_enable && config.message_index_safe {
+                checkpoint.min_timestamp_index()
+            } else {
+                checkpoint.min_timestamp()
+            },
             delay_levels,
         )
     };

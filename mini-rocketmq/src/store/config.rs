@@ -123,6 +123,10 @@ pub struct MessageStoreConfig {
     pub message_index_enable: bool,
     pub max_hash_slot_num: u32,
     pub max_index_num: u32,
+    /// After a crash, re-dispatch far enough back that the index is complete too.
+    pub message_index_safe: bool,
+    /// Most offsets one index query returns.
+    pub max_msgs_num_batch: usize,
     pub default_query_max_num: usize,
     /// Expired-file clean-up settings (kept for compatibility of config files).
     pub file_reserved_time: u32,
@@ -171,6 +175,8 @@ impl Default for MessageStoreConfig {
             message_index_enable: true,
             max_hash_slot_num: 5_000_000,
             max_index_num: 5_000_000 * 4,
+            message_index_safe: false,
+            max_msgs_num_batch: 64,
             default_query_max_num: 32,
             file_reserved_time: 72,
             delete_when: "04".to_owned(),
@@ -276,6 +282,8 @@ impl MessageStoreConfig {
             "messageIndexEnable" => self.message_index_enable = parse(key, v)?,
             "maxHashSlotNum" => self.max_hash_slot_num = parse(key, v)?,
             "maxIndexNum" => self.max_index_num = parse(key, v)?,
+            "messageIndexSafe" => self.message_index_safe = parse(key, v)?,
+            "maxMsgsNumBatch" => self.max_msgs_num_batch = parse(key, v)?,
             "defaultQueryMaxNum" => self.default_query_max_num = parse(key, v)?,
             "fileReservedTime" => self.file_reserved_time = parse(key, v)?,
             "deleteWhen" => self.delete_when = v.to_owned(),
@@ -367,6 +375,8 @@ impl MessageStoreConfig {
             ("messageIndexEnable", self.message_index_enable.to_string()),
             ("maxHashSlotNum", self.max_hash_slot_num.to_string()),
             ("maxIndexNum", self.max_index_num.to_string()),
+            ("messageIndexSafe", self.message_index_safe.to_string()),
+            ("maxMsgsNumBatch", self.max_msgs_num_batch.to_string()),
             ("defaultQueryMaxNum", self.default_query_max_num.to_string()),
             ("fileReservedTime", self.file_reserved_time.to_string()),
             ("deleteWhen", self.delete_when.clone()),

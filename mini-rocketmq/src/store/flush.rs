@@ -28,6 +28,7 @@ use tokio::sync::watch;
 use super::commit_log::CommitLog;
 use super::config::{FlushDiskType, MessageStoreConfig};
 use super::consume_queue_store::ConsumeQueueStore;
+use super::index_service::IndexService;
 use super::reput_message_service::ReputMessageService;
 use super::service_thread::{ServiceContext, ServiceThread};
 use super::store_checkpoint::StoreCheckpoint;
@@ -164,6 +165,7 @@ impl FlushCommitLogService {
 /// FlushConsumeQueueService: flush every consume queue, then the checkpoint.
 pub struct FlushConsumeQueueService {
     consume_queue_store: Arc<ConsumeQueueStore>,
+    index_service: Option<Arc<IndexService>>,
     checkpoint: Arc<StoreCheckpoint>,
     reput: Arc<ReputMessageService>,
     interval: Duration,
@@ -176,11 +178,13 @@ impl FlushConsumeQueueService {
     pub fn new(
         config: &MessageStoreConfig,
         consume_queue_store: Arc<ConsumeQueueStore>,
+        index_service: Option<Arc<IndexService>>,
         checkpoint: Arc<StoreCheckpoint>,
         reput: Arc<ReputMessageService>,
     ) -> Self {
         FlushConsumeQueueService {
             consume_queue_store,
+            index_service,
             checkpoint,
             reput,
             interval: Duration::from_millis(config.flush_interval_consume_queue),
@@ -212,6 +216,11 @@ impl FlushConsumeQueueService {
         let logics_ts = self.reput.last_dispatched_store_timestamp();
         let least = if thorough { 0 } else { self.least_pages };
         let ok = self.consume_queue_store.flush_all(least).is_ok();
+        if thorough {
+            if let Some(index) = &self.index_service {
+                index.flush();
+            }
+        }
         if thorough && ok {
             if logics_ts > 0 {
                 self.checkpoint.set_logics_msg_timestamp(logics_ts);

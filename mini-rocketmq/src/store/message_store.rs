@@ -37,9 +37,11 @@ use super::commit_log_recovery::recover_store;
 use super::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 use super::consume_queue::{BoundaryType, ConsumeQueue};
 use super::consume_queue_store::{ConsumeQueueStore, is_safe_topic_dir};
+use super::dispatch_request::{CheckedRecord, check_message_and_return_size};
 use super::dispatch_request::{RMQ_SYS_SCHEDULE_TOPIC, parse_delay_levels};
 use super::error::StoreError;
 use super::flush::{FlushCommitLogService, FlushConsumeQueueService};
+use super::index_service::{IndexService, QueryMessageResult, QueryOffsetResult};
 use super::mapped_file::SelectMappedBufferResult;
 use super::message_arriving_listener::MessageArrivingListener;
 use super::put_message_result::{PutMessageResult, PutMessageStatus};
@@ -57,6 +59,7 @@ struct Inner {
     flush_commit_log: Arc<FlushCommitLogService>,
     flush_consume_queue: Arc<FlushConsumeQueueService>,
     allocate_mapped_file: Arc<AllocateMappedFileService>,
+    index_service: Option<Arc<IndexService>>,
     /// Java's `shutdown` flag, inverted: puts are refused until `start` and after `shutdown`.
     running: AtomicBool,
     shut_down: AtomicBool,
@@ -112,7 +115,23 @@ impl DefaultMessageStore {
         consume_queue_store.load()?;
         let checkpoint = Arc::new(StoreCheckpoint::open(config.checkpoint_path())?);
         let delay_levels = parse_delay_levels(&config.message_delay_level);
-        let dispatchers: Vec<Arc<dyn CommitLogDispatcher>> = Vec::new();
+        let index_service = if config.message_index_enable {
+            let index = Arc::new(IndexService::new(
+                config.index_dir(),
+                config.max_hash_slot_num as usize,
+                config.max_index_num as usize,
+                config.max_msgs_num_batch,
+                Arc::clone(&checkpoint),
+            ));
+            index.load(last_exit_ok)?;
+            Some(index)
+        } else {
+            None
+        };
+        let mut dispatchers: Vec<Arc<dyn CommitLogDispatcher>> = Vec::new();
+        if let Some(index) = &index_service {
+            dispatchers.push(Arc::clone(index) as Arc<dyn CommitLogDispatcher>);
+        }
         let reput = Arc::new(ReputMessageService::new(
             Arc::clone(&commit_log),
             Arc::clone(&consume_queue_store),
@@ -138,6 +157,7 @@ impl DefaultMessageStore {
         let flush_consume_queue = Arc::new(FlushConsumeQueueService::new(
             &config,
             Arc::clone(&consume_queue_store),
+            index_service.clone(),
             Arc::clone(&checkpoint),
             Arc::clone(&reput),
         ));
@@ -159,6 +179,7 @@ impl DefaultMessageStore {
                 flush_commit_log,
                 flush_consume_queue,
                 allocate_mapped_file,
+                index_service,
                 running: AtomicBool::new(false),
                 shut_down: AtomicBool::new(false),
                 last_exit_ok,
@@ -446,6 +467,64 @@ impl DefaultMessageStore {
     ) -> Option<MessageExt> {
         let sel = self.select_one_message_by_offset_and_size(commit_log_offset, size)?;
         message_decoder::decode(&Bytes::copy_from_slice(sel.as_slice()), true, false).ok()
+    }
+
+    /// CommitLog offsets of messages indexed under `topic#key` and stored
+    /// within `[begin, end]` ms (empty when `messageIndexEnable` is off).
+    pub fn query_offset(
+        &self,
+        topic: &str,
+        key: &str,
+        max_num: usize,
+        begin: i64,
+        end: i64,
+    ) -> QueryOffsetResult {
+        match &self.inner.index_service {
+            Some(index) => index.query_offset(topic, key, max_num, begin, end),
+            None => QueryOffsetResult::default(),
+        }
+    }
+
+    /// The messages of `topic` whose UNIQ_KEY or one of whose KEYS is `key`
+    /// (QUERY_MESSAGE, Java `queryMessage`). Index hits are checked against the
+    /// record itself, since different keys can share a hash.
+    pub fn query_message(
+        &self,
+        topic: &str,
+        key: &str,
+        max_num: usize,
+        begin: i64,
+        end: i64,
+    ) -> QueryMessageResult {
+        let offsets = self.query_offset(topic, key, max_num, begin, end);
+        let mut body = bytes::BytesMut::new();
+        let mut count = 0;
+        for &offset in &offsets.phy_offsets {
+            let Some(record) = self.select_one_message_by_offset(offset) else {
+                continue;
+            };
+            let matches = match check_message_and_return_size(record.as_slice(), false, &[]) {
+                CheckedRecord::Message(r) => {
+                    r.topic == topic
+                        && (r.uniq_key == Some(key)
+                            || r.keys.is_some_and(|ks| {
+                                ks.split(crate::common::message_const::KEY_SEPARATOR)
+                                    .any(|k| k == key)
+                            }))
+                }
+                _ => false,
+            };
+            if matches {
+                body.extend_from_slice(record.as_slice());
+                count += 1;
+            }
+        }
+        QueryMessageResult {
+            body: body.freeze(),
+            message_count: count,
+            index_last_update_timestamp: offsets.index_last_update_timestamp,
+            index_last_update_phyoffset: offsets.index_last_update_phyoffset,
+        }
     }
 
     /// One past the last CommitLog byte.

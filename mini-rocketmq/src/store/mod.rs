@@ -33,6 +33,8 @@
 //! | `DefaultMessageStore.ReputMessageService`, `CommitLogDispatcher` | [`reput_message_service`] |
 //! | `FlushRealTimeService`, `GroupCommitService`, `FlushConsumeQueueService` | [`flush`] |
 //! | `QueueOffsetOperator` (the `topicQueueTable`) | [`queue_offset_operator`] |
+//! | `IndexFile`, `IndexHeader` | [`index_file`] |
+//! | `IndexService`, `QueryOffsetResult` | [`index_service`] |
 //! | `StoreCheckpoint` | [`store_checkpoint`] |
 //! | `ServiceThread` | [`service_thread`] |
 //! | `DefaultMessageStore` | [`message_store`] |
@@ -58,6 +60,8 @@ pub mod dispatch_request;
 pub mod error;
 pub mod flush;
 pub mod get_message_result;
+pub mod index_file;
+pub mod index_service;
 pub mod mapped_file;
 pub mod mapped_file_queue;
 pub mod message_arriving_listener;
@@ -73,6 +77,7 @@ pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 pub use consume_queue::BoundaryType;
 pub use error::StoreError;
 pub use get_message_result::{GetMessageResult, GetMessageStatus};
+pub use index_service::{QueryMessageResult, QueryOffsetResult};
 pub use message_arriving_listener::MessageArrivingListener;
 pub use message_filter::MessageFilter;
 pub use message_store::DefaultMessageStore;
