@@ -261,18 +261,34 @@ async fn subscription_groups_send_back_and_message_lookup() {
     assert_eq!(view.code, response_code::SUCCESS);
     let viewed = decode_pulled(&view);
     assert_eq!(viewed[0].body, Bytes::from("payload"));
-    // QUERY_MESSAGE by key needs index files this broker does not build.
-    let query = conn
-        .call(
-            RemotingCommand::new_request(request_code::QUERY_MESSAGE)
-                .with_ext("topic", "BackTopic")
-                .with_ext("key", "k")
-                .with_ext("maxNum", "32")
-                .with_ext("beginTimestamp", "0")
-                .with_ext("endTimestamp", "9999999999999"),
-        )
-        .await;
-    assert_eq!(query.code, response_code::QUERY_NOT_FOUND);
+    // QUERY_MESSAGE by the client's message id (UNIQ_KEY, indexed by the store).
+    let uniq_key = sent.ext("transactionId").unwrap().to_string();
+    let query = |key: &str| {
+        RemotingCommand::new_request(request_code::QUERY_MESSAGE)
+            .with_ext("topic", "BackTopic")
+            .with_ext("key", key)
+            .with_ext("maxNum", "32")
+            .with_ext("beginTimestamp", "0")
+            .with_ext("endTimestamp", i64::MAX.to_string())
+            .with_ext("_UNIQUE_KEY_QUERY", "true")
+    };
+    let found = tokio::time::timeout(GUARD, async {
+        loop {
+            let resp = conn.call(query(&uniq_key)).await;
+            if resp.code == response_code::SUCCESS {
+                return resp;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("indexed");
+    assert_eq!(decode_pulled(&found)[0].body, Bytes::from("payload"));
+    assert!(found.ext("indexLastUpdatePhyoffset").is_some());
+    assert_eq!(
+        conn.call(query("no-such-key")).await.code,
+        response_code::QUERY_NOT_FOUND
+    );
 
     // First send-back: into %RETRY%back_cg with reconsumeTimes 1.
     let send_back = |offset: i64| {

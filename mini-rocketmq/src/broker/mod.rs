@@ -22,7 +22,7 @@
 //! Shortcuts taken, each explained where it is made: no master/slave
 //! replication, no transactions (half messages are refused), no delay levels
 //! (delayed and retried messages are delivered at once), no SQL92 filters, no
-//! index files (QUERY_MESSAGE by key is not served), no POP consumption.
+//! POP consumption.
 
 pub mod broker_config;
 pub mod broker_outer_api;

@@ -5,9 +5,12 @@
 //! VIEW_MESSAGE_BY_ID is cheap: an offset message id *is* a CommitLog
 //! position (store host + physical offset, facts §4.4), so the client decodes
 //! the id and asks for the record at that offset; the body is the raw record.
-//! QUERY_MESSAGE (by key or UNIQ_KEY) needs the index files (facts §5.3),
-//! which this store does not build yet, so it is answered with a remark
-//! saying so.
+//! QUERY_MESSAGE finds messages by key: the store's index files (facts §5.3)
+//! map `topic#key` hashes to CommitLog offsets for every `KEYS` token and
+//! every `UNIQ_KEY`; the store checks each hit against the record (hashes
+//! collide) and the body is the matching records, concatenated. With the
+//! extField `_UNIQUE_KEY_QUERY=true` (a lookup by client message id) the
+//! limit is the store's `defaultQueryMaxNum`, as in Java.
 
 use std::sync::Arc;
 
@@ -17,7 +20,10 @@ use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::processor::{BoxFuture, RequestProcessor};
-use crate::remoting::protocol::header::query::ViewMessageRequestHeader;
+use crate::remoting::protocol::header::query::{
+    QueryMessageRequestHeader, QueryMessageResponseHeader, UNIQUE_MSG_QUERY_FLAG,
+    ViewMessageRequestHeader,
+};
 
 pub struct QueryMessageProcessor {
     broker: Arc<BrokerController>,
@@ -32,10 +38,7 @@ impl RequestProcessor for QueryMessageProcessor {
         Box::pin(async move {
             Some(match request.code {
                 request_code::VIEW_MESSAGE_BY_ID => self.view_message_by_id(&request),
-                _ => error_response(
-                    response_code::QUERY_NOT_FOUND,
-                    "can not find message: this broker builds no index files, query by message id instead".to_string(),
-                ),
+                _ => self.query_message(&request),
             })
         })
     }
@@ -44,6 +47,41 @@ impl RequestProcessor for QueryMessageProcessor {
 impl QueryMessageProcessor {
     pub fn new(broker: Arc<BrokerController>) -> Self {
         QueryMessageProcessor { broker }
+    }
+
+    /// QUERY_MESSAGE (12): messages of a topic by key, within a time range.
+    fn query_message(&self, request: &RemotingCommand) -> RemotingCommand {
+        let h: QueryMessageRequestHeader = match request.decode_header() {
+            Ok(h) => h,
+            Err(e) => return invalid_header(request, &e),
+        };
+        let store = &self.broker.store;
+        let max_num = if request.ext(UNIQUE_MSG_QUERY_FLAG) == Some("true") {
+            self.broker.store_config.default_query_max_num
+        } else {
+            h.max_num.max(0) as usize
+        };
+        let result = store.query_message(
+            &h.topic,
+            &h.key,
+            max_num,
+            h.begin_timestamp,
+            h.end_timestamp,
+        );
+        let header = QueryMessageResponseHeader {
+            index_last_update_timestamp: result.index_last_update_timestamp,
+            index_last_update_phyoffset: result.index_last_update_phyoffset,
+        };
+        if result.message_count == 0 {
+            return RemotingCommand::new_response(
+                response_code::QUERY_NOT_FOUND,
+                "can not find message, maybe time range not correct".to_string(),
+            )
+            .with_header(&header);
+        }
+        RemotingCommand::new_response(response_code::SUCCESS, None)
+            .with_header(&header)
+            .with_body(result.body)
     }
 
     /// VIEW_MESSAGE_BY_ID (33): the raw record at a CommitLog offset.
