@@ -43,12 +43,23 @@
 //! | `GetMessageResult` | [`get_message_result`] |
 //! | `MessageFilter`, `MessageArrivingListener` | [`message_filter`], [`message_arriving_listener`] |
 //!
+//! ## Threads
+//!
+//! Puts run on the caller's (tokio) thread and hold the CommitLog put lock
+//! for a few hundred nanoseconds. Everything else is a [`service_thread`]:
+//! ReputMessageService (consume queues, index, long-poll wake-ups), the
+//! CommitLog flusher, FlushConsumeQueueService and AllocateMappedFileService.
+//! They hold the parts they use, never the store, so dropping the last
+//! [`DefaultMessageStore`] handle stops them.
+//!
 //! ## Shortcuts taken
 //!
 //! No transient store pool (we always write straight into the mapping, so
-//! "committed" equals "wrote"), no whole-file pre-warming (a sliding
-//! window of pages is warmed instead), no DLedger or RocksDB
-//! consume queues, no expired-file clean-up service yet.
+//! "committed" equals "wrote"); a sliding window of warmed pages instead of
+//! whole-file warming; no DLedger, HA or RocksDB consume queues; no
+//! expired-file clean-up service (CommitLog files are kept until deleted by
+//! hand); no `lock` file against two brokers sharing one store directory;
+//! index file names use UTC rather than local time.
 
 pub mod allocate_mapped_file_service;
 pub mod commit_log;
