@@ -208,8 +208,13 @@ async fn bad_requests_get_clear_responses_and_store_nothing() {
     assert_eq!(resp.code, response_code::MESSAGE_ILLEGAL);
     // A consumer group name that could not be a file name.
     let mut bad_group = pull("SomeTopic", 0, 0, "*", None);
-    bad_group.ext_fields.insert("consumerGroup".into(), "../../etc".into());
-    assert_eq!(conn.call(bad_group).await.code, response_code::INVALID_PARAMETER);
+    bad_group
+        .ext_fields
+        .insert("consumerGroup".into(), "../../etc".into());
+    assert_eq!(
+        conn.call(bad_group).await.code,
+        response_code::INVALID_PARAMETER
+    );
     // Pull from a topic that does not exist.
     let resp = conn.call(pull("NoSuchTopic", 0, 0, "*", None)).await;
     assert_eq!(resp.code, response_code::TOPIC_NOT_EXIST);
