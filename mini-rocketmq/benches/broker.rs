@@ -5,6 +5,7 @@
 //! cargo bench -p mini-rocketmq --bench broker -- send64       # one of them
 //! BENCH_SECS=10 cargo bench -p mini-rocketmq --bench broker   # longer runs
 //! BENCH_BROKER=127.0.0.1:10911 cargo bench …                  # an external broker
+//! BENCH_SERIALIZE=ROCKETMQ cargo bench …                       # binary headers (default JSON)
 //! ```
 //!
 //! Scenarios (each starts a fresh broker on 127.0.0.1:0 with a temp store,
@@ -40,7 +41,7 @@ use mini_rocketmq::common::message::Message;
 use mini_rocketmq::common::message_decoder;
 use mini_rocketmq::remoting::client::{ClientConfig, RemotingClient};
 use mini_rocketmq::remoting::code::{request_code, response_code};
-use mini_rocketmq::remoting::command::RemotingCommand;
+use mini_rocketmq::remoting::command::{RemotingCommand, SerializeType};
 use mini_rocketmq::remoting::protocol::header::send::{
     SendMessageRequestHeader, SendMessageRequestHeaderV2,
 };
@@ -109,7 +110,15 @@ async fn run_senders(
     secs: u64,
     make: Arc<dyn Fn(i32) -> (RemotingCommand, u64) + Send + Sync>,
 ) -> Outcome {
-    let client = RemotingClient::new(ClientConfig::default());
+    // BENCH_SERIALIZE=ROCKETMQ sends binary headers (the broker answers in kind).
+    let serialize_type = match std::env::var("BENCH_SERIALIZE").as_deref() {
+        Ok("ROCKETMQ") => SerializeType::RocketMQ,
+        _ => SerializeType::Json,
+    };
+    let client = RemotingClient::new(ClientConfig {
+        serialize_type,
+        ..ClientConfig::default()
+    });
     let stop = Arc::new(AtomicBool::new(false));
     let measuring = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
