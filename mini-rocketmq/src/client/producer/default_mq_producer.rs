@@ -294,6 +294,8 @@ impl DefaultMQProducer {
         inner.check_message(&msg)?;
         let info = inner.find_publish_info(&msg.topic).await?;
         let index = selector.select(&info.message_queue_list, &msg);
+        // `find_publish_info` only returns an info with at least one queue
+        // (`TopicPublishInfo::ok`), so the modulo is well defined.
         let mq = info.message_queue_list[index % info.message_queue_list.len()].clone();
         inner.send_to_queue(msg, &mq, CommunicationMode::Sync).await
     }
