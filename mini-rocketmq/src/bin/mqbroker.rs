@@ -22,12 +22,14 @@
 //! name servers, persists offsets and configs, flushes the store and removes
 //! the `abort` file, so the next start needs no crash recovery.
 
+#[path = "shared/server_main.rs"]
+mod server_main;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
-use tracing_subscriber::EnvFilter;
 
 use mini_rocketmq::broker::{BrokerConfig, BrokerController};
 use mini_rocketmq::common::properties_file::{PropertiesFile, expand_home};
@@ -195,23 +197,8 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mqbroker: cannot start the tokio runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(broker_config, store_config))
+    server_main::init_logging();
+    server_main::run_on_runtime("mqbroker", run(broker_config, store_config))
 }
 
 async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> ExitCode {
@@ -235,33 +222,9 @@ async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> E
         handle.local_addr(),
         store_dir.display()
     );
-    wait_for_shutdown_signal().await;
+    server_main::wait_for_shutdown_signal().await;
     tracing::info!("shutdown signal received, stopping the broker");
     handle.shutdown().await;
     println!("The broker[{name}] shut down.");
     ExitCode::SUCCESS
-}
-
-/// Ctrl-C everywhere; SIGTERM too on Unix (what `kill` and service managers send).
-async fn wait_for_shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the broker");
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -18,11 +18,13 @@
 //! registers with the name server over TCP exactly as it would across
 //! machines. Ctrl-C or SIGTERM stops both cleanly (broker first).
 
+#[path = "shared/server_main.rs"]
+mod server_main;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 use mini_rocketmq::broker::{BrokerConfig, BrokerController};
 use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController};
@@ -61,23 +63,8 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mqlocal: cannot start the tokio runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(cli))
+    server_main::init_logging();
+    server_main::run_on_runtime("mqlocal", run(cli))
 }
 
 async fn run(cli: Cli) -> ExitCode {
@@ -136,33 +123,10 @@ async fn run(cli: Cli) -> ExitCode {
     println!("  data         {}", data.display());
     println!("Press Ctrl-C to stop.");
 
-    wait_for_shutdown_signal().await;
+    server_main::wait_for_shutdown_signal().await;
     tracing::info!("shutdown signal received");
     broker.shutdown().await;
     namesrv.shutdown().await;
     println!("mini-rocketmq stopped; data kept in {}", data.display());
     ExitCode::SUCCESS
-}
-
-/// Ctrl-C everywhere; SIGTERM too on Unix.
-async fn wait_for_shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -18,11 +18,13 @@
 //! `RUST_LOG=mini_rocketmq::namesrv=debug`. Ctrl-C or SIGTERM shuts the
 //! server down cleanly: it stops accepting, closes connections and exits 0.
 
+#[path = "shared/server_main.rs"]
+mod server_main;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
-use tracing_subscriber::EnvFilter;
 
 use mini_rocketmq::common::properties_file::PropertiesFile;
 use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController};
@@ -95,24 +97,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    server_main::init_logging();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mqnamesrv: cannot start the tokio runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(config))
+    server_main::run_on_runtime("mqnamesrv", run(config))
 }
 
 async fn run(config: NamesrvConfig) -> ExitCode {
@@ -131,33 +118,9 @@ async fn run(config: NamesrvConfig) -> ExitCode {
     tracing::info!("{tip}");
     println!("{tip}");
 
-    wait_for_shutdown_signal().await;
+    server_main::wait_for_shutdown_signal().await;
     tracing::info!("shutdown signal received, stopping the name server");
     handle.shutdown().await;
     println!("The Name Server shut down.");
     ExitCode::SUCCESS
-}
-
-/// Ctrl-C everywhere; SIGTERM too on Unix (what `kill` and service managers send).
-async fn wait_for_shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the server");
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
