@@ -19,7 +19,7 @@
 //! number, and extFields values may be JSON numbers or booleans.
 //!
 //! Some peers are strict in return (`rocketmq-client-rust` 1.0, see
-//! `/work/notes/compat.md`): they require `serializeTypeCurrentRPC` and insist
+//! `compat/README.md`): they require `serializeTypeCurrentRPC` and insist
 //! that extFields values be JSON strings. We always write both that way.
 
 use std::collections::HashMap;
