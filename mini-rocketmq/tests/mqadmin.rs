@@ -88,7 +88,26 @@ fn redact(text: &str, cluster: &Cluster) -> String {
             i += 1;
         }
     }
-    out
+    // Table columns are padded to the widest cell, and the cells redacted
+    // above (client ids, ports) vary in length from run to run, so the
+    // padding does too. Pin the columns' order, not their widths.
+    let mut squeezed = String::with_capacity(out.len());
+    for line in out.lines() {
+        let mut spaces = 0;
+        for c in line.chars() {
+            if c == ' ' {
+                spaces += 1;
+                continue;
+            }
+            if spaces > 0 {
+                squeezed.push_str(if spaces >= 2 { "  " } else { " " });
+                spaces = 0;
+            }
+            squeezed.push(c);
+        }
+        squeezed.push('\n');
+    }
+    squeezed
 }
 
 /// `2024-05-01T10:20:30.123Z`

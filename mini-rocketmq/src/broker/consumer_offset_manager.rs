@@ -107,18 +107,18 @@ impl ConsumerOffsetManager {
             table.offsets.entry(k).or_default().insert(queue_id, offset)
         };
         self.dirty.store(true, Ordering::Release);
-        if let Some(prev) = previous {
-            if offset < prev {
-                tracing::warn!(
-                    client_host,
-                    group,
-                    topic,
-                    queue_id,
-                    offset,
-                    stored = prev,
-                    "[NOTIFYME] update consumer offset less than store"
-                );
-            }
+        if let Some(prev) = previous
+            && offset < prev
+        {
+            tracing::warn!(
+                client_host,
+                group,
+                topic,
+                queue_id,
+                offset,
+                stored = prev,
+                "[NOTIFYME] update consumer offset less than store"
+            );
         }
     }
 
@@ -194,12 +194,12 @@ impl ConsumerOffsetManager {
     /// Persist only when something was committed since the last write. This
     /// is what the 5-second timer calls.
     pub fn persist_if_dirty(&self) -> std::io::Result<()> {
-        if self.dirty.swap(false, Ordering::AcqRel) {
-            if let Err(e) = self.persist() {
-                // Try again on the next tick.
-                self.dirty.store(true, Ordering::Release);
-                return Err(e);
-            }
+        if self.dirty.swap(false, Ordering::AcqRel)
+            && let Err(e) = self.persist()
+        {
+            // Try again on the next tick.
+            self.dirty.store(true, Ordering::Release);
+            return Err(e);
         }
         Ok(())
     }

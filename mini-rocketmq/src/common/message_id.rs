@@ -31,7 +31,7 @@ pub fn bytes_to_hex(bytes: &[u8]) -> String {
 
 /// Hex (either case) → bytes (Java `UtilAll.string2bytes`).
 pub fn hex_to_bytes(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);

@@ -239,14 +239,14 @@ impl PropertyValue for std::path::PathBuf {
 
 /// `~/x` → `$HOME/x`; anything else unchanged.
 pub fn expand_home(path: &str) -> std::path::PathBuf {
-    if path == "~" || path.starts_with("~/") {
-        if let Some(home) = std::env::var_os("HOME") {
-            let mut p = std::path::PathBuf::from(home);
-            if path.len() > 2 {
-                p.push(&path[2..]);
-            }
-            return p;
+    if (path == "~" || path.starts_with("~/"))
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        let mut p = std::path::PathBuf::from(home);
+        if path.len() > 2 {
+            p.push(&path[2..]);
         }
+        return p;
     }
     std::path::PathBuf::from(path)
 }

@@ -144,10 +144,10 @@ impl TopicConfig {
         tc.write_queue_nums = parts[2].parse().ok()?;
         tc.perm = parts[3].parse().ok()?;
         tc.topic_filter_type = TopicFilterType::parse(parts[4])?;
-        if let Some(attrs) = parts.get(5) {
-            if let Ok(map) = serde_json::from_str(attrs) {
-                tc.attributes = map;
-            }
+        if let Some(attrs) = parts.get(5)
+            && let Ok(map) = serde_json::from_str(attrs)
+        {
+            tc.attributes = map;
         }
         Some(tc)
     }

@@ -498,12 +498,11 @@ fn promote_acting_masters(route: &mut TopicRouteData) {
             .iter()
             .find(|qd| qd.broker_name == bd.broker_name)
             .is_some_and(|qd| !perm::is_writeable(qd.perm));
-        if read_only {
-            if let Some((&min_id, _)) = bd.broker_addrs.iter().next() {
-                if let Some(addr) = bd.broker_addrs.remove(&min_id) {
-                    bd.broker_addrs.insert(MASTER_ID, addr);
-                }
-            }
+        if read_only
+            && let Some((&min_id, _)) = bd.broker_addrs.iter().next()
+            && let Some(addr) = bd.broker_addrs.remove(&min_id)
+        {
+            bd.broker_addrs.insert(MASTER_ID, addr);
         }
     }
 }

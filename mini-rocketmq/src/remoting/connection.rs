@@ -138,11 +138,11 @@ async fn run_reader(
     // wait for the socket's write half to be dropped.
     channel.close();
     channel.mark_closed();
-    if let Ok(Err(e)) = writer.await {
-        if matches!(reason, CloseReason::Requested) {
-            tracing::warn!(peer = %channel.remote_addr(), error = %e, "closing connection: write failed");
-            reason = CloseReason::Exception;
-        }
+    if let Ok(Err(e)) = writer.await
+        && matches!(reason, CloseReason::Requested)
+    {
+        tracing::warn!(peer = %channel.remote_addr(), error = %e, "closing connection: write failed");
+        reason = CloseReason::Exception;
     }
 
     if let Some(listener) = &listener {

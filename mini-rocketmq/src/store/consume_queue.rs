@@ -360,12 +360,13 @@ impl ConsumeQueue {
         };
         let data = first.slice(0, first.read_position()).unwrap_or(&[]);
         for (i, c) in data.chunks_exact(CQ_STORE_UNIT_SIZE).enumerate() {
-            if let Some(u) = CqUnit::decode(c) {
-                if !u.is_filler() && u.commit_log_offset >= commit_log_min_offset {
-                    let logic = first.file_from_offset() + (i * CQ_STORE_UNIT_SIZE) as i64;
-                    self.min_logic_offset.store(logic, Ordering::Release);
-                    return;
-                }
+            if let Some(u) = CqUnit::decode(c)
+                && !u.is_filler()
+                && u.commit_log_offset >= commit_log_min_offset
+            {
+                let logic = first.file_from_offset() + (i * CQ_STORE_UNIT_SIZE) as i64;
+                self.min_logic_offset.store(logic, Ordering::Release);
+                return;
             }
         }
         // Whole first file is filler or gone from the CommitLog: start after it.

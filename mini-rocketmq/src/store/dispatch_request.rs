@@ -97,10 +97,8 @@ pub fn check_message_and_return_size<'a>(
         Err(DecodeError::Blank(_)) => return CheckedRecord::Blank,
         Err(e) => return CheckedRecord::Invalid(e),
     };
-    if check_crc {
-        if let Err(e) = v.verify_crc() {
-            return CheckedRecord::Invalid(e);
-        }
+    if check_crc && let Err(e) = v.verify_crc() {
+        return CheckedRecord::Invalid(e);
     }
     let Ok(topic) = std::str::from_utf8(v.topic) else {
         return CheckedRecord::Invalid(DecodeError::BadLength(

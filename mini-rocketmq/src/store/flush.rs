@@ -216,10 +216,8 @@ impl FlushConsumeQueueService {
         let logics_ts = self.reput.last_dispatched_store_timestamp();
         let least = if thorough { 0 } else { self.least_pages };
         let ok = self.consume_queue_store.flush_all(least).is_ok();
-        if thorough {
-            if let Some(index) = &self.index_service {
-                index.flush();
-            }
+        if thorough && let Some(index) = &self.index_service {
+            index.flush();
         }
         if thorough && ok {
             if logics_ts > 0 {

@@ -229,14 +229,14 @@ impl IndexService {
         {
             return;
         }
-        if let Some(uniq) = req.uniq_key.filter(|k| !k.is_empty()) {
-            if !self.put_key(&mut file, req.topic, uniq, req) {
-                tracing::error!(
-                    offset = req.commit_log_offset,
-                    "could not index a message's unique key"
-                );
-                return;
-            }
+        if let Some(uniq) = req.uniq_key.filter(|k| !k.is_empty())
+            && !self.put_key(&mut file, req.topic, uniq, req)
+        {
+            tracing::error!(
+                offset = req.commit_log_offset,
+                "could not index a message's unique key"
+            );
+            return;
         }
         for key in req
             .keys

@@ -180,10 +180,10 @@ impl MappedFileQueue {
             .map(|l| l.file_from_offset() + self.mapped_file_size as i64)
             .unwrap_or(0);
         let mut slot = self.pre_allocated.lock();
-        if let Some(f) = slot.as_ref() {
-            if f.file_from_offset() == next_offset {
-                return Ok(Arc::clone(f));
-            }
+        if let Some(f) = slot.as_ref()
+            && f.file_from_offset() == next_offset
+        {
+            return Ok(Arc::clone(f));
         }
         if let Some(stale) = slot.take() {
             let _ = stale.destroy();
@@ -195,10 +195,10 @@ impl MappedFileQueue {
 
     /// Delete a pre-allocated file that was never used (shutdown, truncation).
     pub fn discard_pre_allocated(&self) {
-        if let Some(f) = self.pre_allocated.lock().take() {
-            if let Err(e) = f.destroy() {
-                tracing::warn!(file = %f.path().display(), error = %e, "could not delete a pre-allocated file");
-            }
+        if let Some(f) = self.pre_allocated.lock().take()
+            && let Err(e) = f.destroy()
+        {
+            tracing::warn!(file = %f.path().display(), error = %e, "could not delete a pre-allocated file");
         }
     }
 

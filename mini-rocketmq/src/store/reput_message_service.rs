@@ -181,17 +181,17 @@ impl ReputMessageService {
                 match check_message_and_return_size(&buf[pos..], false, &self.delay_levels) {
                     CheckedRecord::Message(req) if req.commit_log_offset == from + pos as i64 => {
                         self.dispatch(&req, &mut cache);
-                        if let Some(l) = &listener {
-                            if req.is_consumable() {
-                                l.arriving(
-                                    req.topic,
-                                    req.queue_id,
-                                    req.consume_queue_offset + 1,
-                                    Some(req.tags_code),
-                                    req.store_timestamp,
-                                    req.properties,
-                                );
-                            }
+                        if let Some(l) = &listener
+                            && req.is_consumable()
+                        {
+                            l.arriving(
+                                req.topic,
+                                req.queue_id,
+                                req.consume_queue_offset + 1,
+                                Some(req.tags_code),
+                                req.store_timestamp,
+                                req.properties,
+                            );
                         }
                         self.last_dispatched_store_timestamp
                             .store(req.store_timestamp, Ordering::Release);

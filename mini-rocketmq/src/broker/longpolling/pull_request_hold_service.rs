@@ -254,11 +254,10 @@ impl PullRequestHoldService {
             if let Some(response) = processor
                 .process_request_inner(channel.clone(), request, false)
                 .await
+                && let Err(e) = channel.send_response(opaque, serialize_type, response)
             {
-                if let Err(e) = channel.send_response(opaque, serialize_type, response) {
-                    tracing::debug!(client = %channel.remote_addr(), error = %e,
+                tracing::debug!(client = %channel.remote_addr(), error = %e,
                         "held pull could not be answered, the connection is gone");
-                }
             }
         });
     }

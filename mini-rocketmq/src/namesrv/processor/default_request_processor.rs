@@ -184,13 +184,12 @@ impl DefaultRequestProcessor {
             ha_server_addr: result.ha_server_addr,
             master_addr: result.master_addr,
         });
-        if self.config.return_order_topic_config_to_broker {
-            if let Some(table) = self
+        if self.config.return_order_topic_config_to_broker
+            && let Some(table) = self
                 .kv_config_manager
                 .get_kv_list_by_namespace(NAMESPACE_ORDER_TOPIC_CONFIG)
-            {
-                response = response.with_body(table.encode());
-            }
+        {
+            response = response.with_body(table.encode());
         }
         Ok(response)
     }

@@ -131,13 +131,13 @@ impl DefaultMessageStore {
                 if next_phy_file_start != i64::MIN && unit.commit_log_offset < next_phy_file_start {
                     continue;
                 }
-                if let Some(f) = filter {
-                    if !f.is_matched_by_consume_queue(Some(unit.tags_code)) {
-                        if total == 0 {
-                            status = GetMessageStatus::NoMatchedMessage;
-                        }
-                        continue;
+                if let Some(f) = filter
+                    && !f.is_matched_by_consume_queue(Some(unit.tags_code))
+                {
+                    if total == 0 {
+                        status = GetMessageStatus::NoMatchedMessage;
                     }
+                    continue;
                 }
                 let Some(record) =
                     commit_log.get_message(unit.commit_log_offset, unit.size as usize)
@@ -148,13 +148,13 @@ impl DefaultMessageStore {
                     next_phy_file_start = commit_log.roll_next_file(unit.commit_log_offset);
                     continue;
                 };
-                if let Some(f) = filter {
-                    if !f.is_matched_by_commit_log(record.as_slice()) {
-                        if total == 0 {
-                            status = GetMessageStatus::NoMatchedMessage;
-                        }
-                        continue;
+                if let Some(f) = filter
+                    && !f.is_matched_by_commit_log(record.as_slice())
+                {
+                    if total == 0 {
+                        status = GetMessageStatus::NoMatchedMessage;
                     }
+                    continue;
                 }
                 total += record.len();
                 picked.push(record);
