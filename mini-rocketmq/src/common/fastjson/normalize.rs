@@ -66,28 +66,47 @@ impl Normalizer<'_> {
         }
     }
 
+    /// Between the items of an object or array: copy the `,` that separates
+    /// two items, or consume the closing bracket. Returns `false` once the
+    /// container is closed, `true` when another item follows.
+    fn next_item(
+        &mut self,
+        out: &mut String,
+        close: u8,
+        first: &mut bool,
+        what: &'static str,
+    ) -> Result<bool, FastjsonError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(c) if c == close => {
+                self.pos += 1;
+                out.push(char::from(close));
+                return Ok(false);
+            }
+            Some(b',') if !*first => {
+                self.pos += 1;
+                out.push(',');
+                self.skip_ws();
+            }
+            Some(_) if *first => {}
+            Some(_) => {
+                return Err(self.err(if close == b'}' {
+                    "expected ',' or '}' in object"
+                } else {
+                    "expected ',' or ']' in array"
+                }));
+            }
+            None => return Err(self.err(what)),
+        }
+        *first = false;
+        Ok(true)
+    }
+
     fn object(&mut self, out: &mut String, depth: usize) -> Result<(), FastjsonError> {
         self.pos += 1; // '{'
         out.push('{');
         let mut first = true;
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(b'}') => {
-                    self.pos += 1;
-                    out.push('}');
-                    return Ok(());
-                }
-                Some(b',') if !first => {
-                    self.pos += 1;
-                    out.push(',');
-                    self.skip_ws();
-                }
-                Some(_) if first => {}
-                Some(_) => return Err(self.err("expected ',' or '}' in object")),
-                None => return Err(self.err("unterminated object")),
-            }
-            first = false;
+        while self.next_item(out, b'}', &mut first, "unterminated object")? {
             self.key(out, depth)?;
             self.skip_ws();
             if self.peek() != Some(b':') {
@@ -98,6 +117,7 @@ impl Normalizer<'_> {
             self.skip_ws();
             self.value(out, depth + 1)?;
         }
+        Ok(())
     }
 
     /// An object key in any of fastjson's shapes, written as a JSON string.
@@ -145,26 +165,10 @@ impl Normalizer<'_> {
         self.pos += 1; // '['
         out.push('[');
         let mut first = true;
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(b']') => {
-                    self.pos += 1;
-                    out.push(']');
-                    return Ok(());
-                }
-                Some(b',') if !first => {
-                    self.pos += 1;
-                    out.push(',');
-                    self.skip_ws();
-                }
-                Some(_) if first => {}
-                Some(_) => return Err(self.err("expected ',' or ']' in array")),
-                None => return Err(self.err("unterminated array")),
-            }
-            first = false;
+        while self.next_item(out, b']', &mut first, "unterminated array")? {
             self.value(out, depth + 1)?;
         }
+        Ok(())
     }
 
     /// A double-quoted string, copied verbatim (its escapes are already JSON).
