@@ -355,6 +355,22 @@ impl TopicConfigManager {
         }
     }
 
+    /// The table as REGISTER_BROKER sends it (Java
+    /// `BrokerController#registerBrokerAll`): a broker without read or write
+    /// permission lends its restriction to every topic.
+    pub fn build_serialize_wrapper_for_registration(
+        &self,
+        broker_permission: i32,
+    ) -> TopicConfigSerializeWrapper {
+        let mut wrapper = self.build_serialize_wrapper();
+        if !perm::is_writeable(broker_permission) || !perm::is_readable(broker_permission) {
+            for tc in wrapper.topic_config_table.values_mut() {
+                tc.perm &= broker_permission;
+            }
+        }
+        wrapper
+    }
+
     /// Woken after every change; the controller persists and re-registers.
     pub fn changed(&self) -> &Notify {
         &self.changed
