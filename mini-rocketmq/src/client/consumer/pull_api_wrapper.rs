@@ -15,7 +15,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use parking_lot::RwLock;
 
-use crate::client::consumer::pull_result::{PullResult, PullStatus};
+use crate::client::mq_client_api::pull_result::{PullResult, PullStatus};
 use crate::common::message::MessageExt;
 use crate::common::message_const;
 use crate::common::message_decoder;
