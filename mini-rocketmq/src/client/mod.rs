@@ -81,8 +81,4 @@ pub use exception::{MQClientError, MQResult};
 
 /// Java's `System.currentTimeMillis()`: wall-clock Unix milliseconds, the
 /// unit of every timestamp on the wire (born time, subscription versions).
-pub(crate) fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub(crate) use crate::common::system_clock::now_millis;
