@@ -5,7 +5,7 @@
 //! type). The table is
 //!
 //! - **seeded** at construction with the system topics RocketMQ creates on
-//!   every broker (facts §6.3): `SELF_TEST_TOPIC`, `TBW102` (when
+//!   every broker (Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`): `SELF_TEST_TOPIC`, `TBW102` (when
 //!   `autoCreateTopicEnable`), `BenchmarkTest`, the cluster and broker name
 //!   topics, `OFFSET_MOVED_EVENT`, `SCHEDULE_TOPIC_XXXX`, the transaction
 //!   topics, the reply topic, the revive topic and the broker-member topic;

@@ -299,7 +299,7 @@ impl MQClientInstance {
     /// from it. With `default_topic_queue_nums = Some(n)` the route of
     /// `TBW102` is fetched instead and stored for `topic`, its write queue
     /// count capped at `n` — the first send to a topic nobody created yet
-    /// (the broker creates it on arrival, facts §6.3). Returns whether a route
+    /// (the broker creates it on arrival, Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`). Returns whether a route
     /// is now known.
     pub async fn update_topic_route_info_from_name_server_for(
         &self,

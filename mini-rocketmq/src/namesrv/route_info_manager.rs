@@ -3,7 +3,7 @@
 //! Mirrors `org.apache.rocketmq.namesrv.routeinfo.RouteInfoManager`. A name
 //! server stores nothing on disk and talks to no other name server: what it
 //! knows, brokers told it in their last REGISTER_BROKER, and every question
-//! a client asks is answered from these maps (facts §6.1):
+//! a client asks is answered from these maps (Java `RouteInfoManager`, `namesrv/src/main/java/org/apache/rocketmq/namesrv/routeinfo/RouteInfoManager.java`):
 //!
 //! | table | key → value | answers |
 //! |---|---|---|

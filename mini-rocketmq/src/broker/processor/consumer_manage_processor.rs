@@ -145,7 +145,7 @@ impl ConsumerManageProcessor {
     /// QUERY_CONSUMER_OFFSET (14): the committed offset; for a group that
     /// never committed one, 0 when the queue still starts at 0 (so a new group
     /// does not skip the first messages ever sent), else QUERY_NOT_FOUND and
-    /// the consumer decides from its `consumeFromWhere` (facts §3.3).
+    /// the consumer decides from its `consumeFromWhere` (Java `ConsumerManageProcessor#queryConsumerOffset`, `broker/src/main/java/org/apache/rocketmq/broker/processor/ConsumerManageProcessor.java`).
     fn query_consumer_offset(&self, request: &RemotingCommand) -> RemotingCommand {
         let header: QueryConsumerOffsetRequestHeader = match request.decode_header() {
             Ok(h) => h,

@@ -12,7 +12,7 @@
 //!    registered with its last HEART_BEAT;
 //! 3. **read** from the store with an [`ExpressionMessageFilter`] that drops
 //!    other tags by their hash codes;
-//! 4. **answer**: the GetMessageStatus becomes a response code (facts §3.2),
+//! 4. **answer**: the GetMessageStatus becomes a response code (Java `PullMessageProcessor#processRequest`, `broker/src/main/java/org/apache/rocketmq/broker/processor/PullMessageProcessor.java`),
 //!    the header carries `nextBeginOffset`, `minOffset`, `maxOffset` and
 //!    `suggestWhichBrokerId`, the body is the records concatenated — exactly
 //!    the bytes the store holds, so there is no decoding or re-encoding;

@@ -3,9 +3,9 @@
 //!
 //! Mirrors `org.apache.rocketmq.broker.processor.QueryMessageProcessor`.
 //! VIEW_MESSAGE_BY_ID is cheap: an offset message id *is* a CommitLog
-//! position (store host + physical offset, facts §4.4), so the client decodes
+//! position (store host + physical offset, Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`), so the client decodes
 //! the id and asks for the record at that offset; the body is the raw record.
-//! QUERY_MESSAGE finds messages by key: the store's index files (facts §5.3)
+//! QUERY_MESSAGE finds messages by key: the store's index files (Java `IndexService#queryOffset`, `store/src/main/java/org/apache/rocketmq/store/index/IndexService.java`)
 //! map `topic#key` hashes to CommitLog offsets for every `KEYS` token and
 //! every `UNIQ_KEY`; the store checks each hit against the record (hashes
 //! collide) and the body is the matching records, concatenated. With the

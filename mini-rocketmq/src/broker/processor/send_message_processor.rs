@@ -12,7 +12,7 @@
 //!    topic's existence — creating it from `TBW102` when auto-creation is on —
 //!    and the queue id;
 //! 3. **build** the stored message (`MessageExtBrokerInner`): what the
-//!    producer sent, plus what the broker adds (facts §3.1): `UNIQ_KEY` when
+//!    producer sent, plus what the broker adds (Java `SendMessageProcessor#sendMessage`, `broker/src/main/java/org/apache/rocketmq/broker/processor/SendMessageProcessor.java`): `UNIQ_KEY` when
 //!    missing, `MSG_REGION`, `TRACE_ON` and `CLUSTER` properties, the born
 //!    host (the producer's address), the store host (`brokerIP1:listenPort`),
 //!    the tag hash the consume queue will carry;
@@ -374,7 +374,8 @@ impl SendMessageProcessor {
         inner
     }
 
-    /// Java `handlePutMessageResult`: PutMessageStatus → response (facts §3.1).
+    /// Java `SendMessageProcessor#handlePutMessageResult`
+    /// (`broker/src/main/java/org/apache/rocketmq/broker/processor/SendMessageProcessor.java`): PutMessageStatus → response.
     fn handle_put_message_result(
         &self,
         result: PutMessageResult,

@@ -4,7 +4,7 @@
 //! pull consumer's pull tasks both pull through [`PullAPIWrapper::pull_kernel_impl`].
 //!
 //! The broker filters by tag *hash code* (the consume queue stores only the
-//! hash, facts §5.2), so two tags with the same hash both pass its filter.
+//! hash, Java `ConsumeQueue#CQ_STORE_UNIT_SIZE`, `store/src/main/java/org/apache/rocketmq/store/ConsumeQueue.java`), so two tags with the same hash both pass its filter.
 //! The client therefore filters again by the tag *string* after decoding —
 //! the second half of RocketMQ's two-step tag filter.
 //!

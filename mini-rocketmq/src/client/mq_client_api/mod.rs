@@ -262,7 +262,7 @@ impl MQClientAPIImpl {
     // ----- send -------------------------------------------------------------------
 
     /// SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320), both with the
-    /// short-key V2 header (facts §3.1). Oneway returns a placeholder result
+    /// short-key V2 header (Java `SendMessageRequestHeaderV2#createSendMessageRequestHeaderV2`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/SendMessageRequestHeaderV2.java`). Oneway returns a placeholder result
     /// that only says which queue the message was written to.
     pub async fn send_message(
         &self,

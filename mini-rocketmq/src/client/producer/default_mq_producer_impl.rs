@@ -7,14 +7,15 @@
 //!    non-empty body no larger than `max_message_size` (Java `Validators`).
 //! 2. **Route**: the cached `TopicPublishInfo`, or a name-server lookup, or —
 //!    for a topic nobody created yet — `TBW102`'s route, so that the broker
-//!    creates the topic when the message arrives (facts §6.3).
+//!    creates the topic when the message arrives (Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`).
 //! 3. **Pick a queue** with `MQFaultStrategy`: round robin, and never the
 //!    broker the previous attempt of *this* send failed on.
 //! 4. **Send** with a SEND_MESSAGE_V2 header (SEND_BATCH_MESSAGE for a batch).
 //! 5. **On failure, retry** on another queue — up to
 //!    `retry_times_when_send_failed` (2) more times — but only for failures
 //!    another broker might not have: no answer at all, or the response codes
-//!    of facts §3.1 (TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
+//!    in Java `DefaultMQProducer#retryResponseCodes`
+//!    (`client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`: TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
 //!    SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID, NOT_IN_CURRENT_UNIT, GO_AWAY).
 //!    Any other code (a message the broker finds illegal, say) would fail
 //!    the same way everywhere, so it is returned at once.
@@ -472,7 +473,7 @@ impl DefaultMQProducerImpl {
     }
 }
 
-/// The failures another queue might not have (facts §3.1), plus every
+/// The failures another queue might not have (Java `DefaultMQProducer#retryResponseCodes`, `client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`), plus every
 /// failure to get an answer at all.
 fn is_retryable(e: &MQClientError) -> bool {
     match e {
