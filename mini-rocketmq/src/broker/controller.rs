@@ -3,7 +3,7 @@
 //! Mirrors `org.apache.rocketmq.broker.BrokerController` (`initialize`,
 //! `start`, `registerProcessor`, `shutdown`). It owns every part of a broker
 //! as `Arc`'d services. Java hands the whole controller to every processor;
-//! here [`register_processor`](BrokerController::register_processor) builds
+//! here `register_processor` builds
 //! each processor from the few services it uses, so a processor's fields say
 //! what it touches and no processor imports the controller:
 //!

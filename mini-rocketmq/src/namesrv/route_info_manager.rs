@@ -56,7 +56,7 @@
 //! | this one | the manager: registration, liveness, route lookup |
 //! | [`broker_info`] | `BrokerAddrInfo`, `BrokerLiveInfo`, what a registration carries and returns |
 //! | `route_tables` | the five tables and the edits made under the write lock |
-//! | [`register_broker`] | the steps of REGISTER_BROKER |
+//! | `register_broker` | the steps of REGISTER_BROKER |
 //! | `topic_admin` | cluster info, topic lists, admin edits (delete topic, write perm) |
 
 mod broker_info;
