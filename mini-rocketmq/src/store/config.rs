@@ -229,6 +229,11 @@ impl MessageStoreConfig {
         self.store_path_root_dir.join("abort")
     }
 
+    /// Where recovery reports damaged CommitLog ranges (ours; RocketMQ has none).
+    pub fn quarantine_dir(&self) -> PathBuf {
+        self.store_path_root_dir.join("quarantine")
+    }
+
     pub fn root(&self) -> &Path {
         &self.store_path_root_dir
     }

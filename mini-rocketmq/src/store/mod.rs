@@ -36,6 +36,7 @@
 //! | `IndexFile`, `IndexHeader` | [`index_file`] |
 //! | `IndexService`, `QueryOffsetResult` | [`index_service`] |
 //! | `StoreCheckpoint` | [`store_checkpoint`] |
+//! | (none: damaged ranges recovery steps over) | [`quarantine`] |
 //! | `ServiceThread` | [`service_thread`] |
 //! | `DefaultMessageStore` | [`message_store`] |
 //! | `DefaultMessageStore#getMessage` (the pull read path) | `message_store/get_message.rs` |
@@ -79,6 +80,7 @@ pub mod message_arriving_listener;
 pub mod message_filter;
 pub mod message_store;
 pub mod put_message_result;
+pub mod quarantine;
 pub mod queue_offset_operator;
 pub mod reput_message_service;
 pub mod service_thread;
