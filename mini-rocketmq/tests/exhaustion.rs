@@ -317,3 +317,144 @@ async fn two_thousand_idle_connections_are_closed_and_resources_return() {
     );
     broker.shutdown().await;
 }
+
+/// A tmpfs mounted for one test, unmounted when dropped.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    /// Mount a tmpfs of `size` at `dir`; `Err` says why not (not root, no
+    /// mount permission in a container …).
+    fn mount(dir: &std::path::Path, size: &str) -> Result<Tmpfs, String> {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+        Ok(Tmpfs(dir.to_owned()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// All bodies in queue 0 of `topic`, pulled from offset 0 to the end.
+async fn pull_all(conn: &mut RawConn, topic: &str) -> Vec<Bytes> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let r = conn.call(pull(topic, 0, offset, "*", None)).await;
+        if r.code != response_code::SUCCESS {
+            return out;
+        }
+        let got = decode_pulled(&r);
+        assert!(!got.is_empty());
+        offset += got.len() as i64;
+        out.extend(got.into_iter().map(|m| m.message.body));
+    }
+}
+
+/// The store on a 64 MiB tmpfs: once it is 90 % full sends are refused with
+/// SERVICE_NOT_AVAILABLE, pulls go on, and when space returns (a ballast
+/// file is deleted) sends are accepted again; every acknowledged message is
+/// there exactly once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_refuses_sends_keeps_reads_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("store");
+    let _tmpfs = match Tmpfs::mount(&mnt, "64m") {
+        Ok(t) => t,
+        Err(why) => {
+            eprintln!(
+                "skipped: cannot mount a 64 MiB tmpfs ({why}); run as root to test a full disk"
+            );
+            return;
+        }
+    };
+    // Ballast: most of the disk, to be deleted when space should return.
+    let ballast = mnt.join("ballast");
+    std::fs::write(&ballast, vec![1u8; 40 * MIB]).unwrap();
+
+    let mut store = store_config(&mnt.join("broker"));
+    store.mapped_file_size_commit_log = 4 * MIB;
+    store.message_index_enable = false;
+    let broker = BrokerController::new(broker_config(None), store)
+        .expect("open broker")
+        .start()
+        .await
+        .expect("start broker");
+    let mut conn = RawConn::connect(broker.local_addr(), SerializeType::RocketMQ).await;
+
+    let body = |n: usize| Bytes::from(format!("{n:06}-{}", "d".repeat(128 * 1024)));
+    let mut acked = 0;
+    let refused = loop {
+        assert!(acked < 1000, "the disk never filled up");
+        let r = conn.call(send_v2("Full", 0, "", body(acked))).await;
+        if r.code != response_code::SUCCESS {
+            break r;
+        }
+        acked += 1;
+    };
+    assert_eq!(refused.code, response_code::SERVICE_NOT_AVAILABLE);
+    assert!(
+        refused
+            .remark
+            .as_deref()
+            .unwrap_or("")
+            .contains("disk is full"),
+        "{:?}",
+        refused.remark
+    );
+    // Reads go on while writes are refused.
+    wait_max_offset(&mut conn, "Full", 0, acked as i64).await;
+    assert_eq!(pull_all(&mut conn, "Full").await.len(), acked);
+
+    // Space returns: sends are accepted again (after the next look at the disk).
+    std::fs::remove_file(&ballast).unwrap();
+    let mut n = acked;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = conn.call(send_v2("Full", 0, "", body(n))).await;
+        if r.code == response_code::SUCCESS {
+            n += 1;
+            break;
+        }
+        assert_eq!(r.code, response_code::SERVICE_NOT_AVAILABLE);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "sends never accepted again"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for _ in 0..10 {
+        send_ok_body(&mut conn, body(n)).await;
+        n += 1;
+    }
+    wait_max_offset(&mut conn, "Full", 0, n as i64).await;
+    let all = pull_all(&mut conn, "Full").await;
+    let expected: Vec<Bytes> = (0..n).map(body).collect();
+    assert_eq!(
+        all.len(),
+        expected.len(),
+        "every acknowledged message, once"
+    );
+    assert!(all == expected, "in order");
+    println!(
+        "disk full after {acked} acknowledged 128 KiB sends; {n} in the queue after space returned"
+    );
+    broker.shutdown().await;
+}
+
+async fn send_ok_body(conn: &mut RawConn, body: Bytes) {
+    let r = conn.call(send_v2("Full", 0, "", body)).await;
+    assert_eq!(r.code, response_code::SUCCESS, "{:?}", r.remark);
+}

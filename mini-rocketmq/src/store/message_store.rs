@@ -37,6 +37,7 @@ use super::commit_log_recovery::recover_store;
 use super::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 use super::consume_queue::{BoundaryType, ConsumeQueue};
 use super::consume_queue_store::{ConsumeQueueStore, is_safe_topic_dir};
+use super::disk_space::{DiskSpaceGuard, used_percent};
 use super::dispatch_request::{CheckedRecord, check_message_and_return_size};
 use super::dispatch_request::{RMQ_SYS_SCHEDULE_TOPIC, parse_delay_levels};
 use super::error::StoreError;
@@ -63,6 +64,8 @@ struct Inner {
     index_service: Option<Arc<IndexService>>,
     /// Damaged CommitLog ranges recovery stepped over.
     quarantine: Arc<Quarantine>,
+    /// Refuses puts while the store's file system is nearly full.
+    disk_space: DiskSpaceGuard,
     /// Java's `shutdown` flag, inverted: puts are refused until `start` and after `shutdown`.
     running: AtomicBool,
     shut_down: AtomicBool,
@@ -170,6 +173,11 @@ impl DefaultMessageStore {
             Arc::clone(&commit_log),
             config.commit_log_warm_ahead_size,
         ));
+        let disk_space = DiskSpaceGuard::new(
+            &root,
+            config.disk_space_warning_level_ratio,
+            config.disk_space_clean_forcibly_ratio,
+        );
         tracing::info!(
             root = %root.display(), last_exit_ok, max_phy_offset = commit_log.max_offset(),
             queues = consume_queue_store.all().len(), "message store opened"
@@ -186,6 +194,7 @@ impl DefaultMessageStore {
                 allocate_mapped_file,
                 index_service,
                 quarantine,
+                disk_space,
                 running: AtomicBool::new(false),
                 shut_down: AtomicBool::new(false),
                 last_exit_ok,
@@ -286,6 +295,10 @@ impl DefaultMessageStore {
         }
         if self.is_os_page_cache_busy() {
             return Some(PutMessageStatus::OsPageCacheBusy);
+        }
+        // Java's runningFlags "disk full" bit: not writeable → SERVICE_NOT_AVAILABLE.
+        if self.inner.disk_space.is_full(now_ms()) {
+            return Some(PutMessageStatus::ServiceNotAvailable);
         }
         None
     }
@@ -668,6 +681,12 @@ impl DefaultMessageStore {
             (
                 "logicsMsgTimestamp".into(),
                 cp.logics_msg_timestamp().to_string(),
+            ),
+            (
+                "commitLogDiskRatio".into(),
+                used_percent(&self.inner.config.store_path_root_dir)
+                    .map(|u| format!("{:.4}", u / 100.0))
+                    .unwrap_or_default(),
             ),
             // Ours, not RocketMQ's: damaged ranges recovery stepped over.
             (

@@ -37,6 +37,7 @@
 //! | `IndexService`, `QueryOffsetResult` | [`index_service`] |
 //! | `StoreCheckpoint` | [`store_checkpoint`] |
 //! | (none: damaged ranges recovery steps over) | [`quarantine`] |
+//! | `CleanCommitLogService#isSpaceToDelete`, `RunningFlags` disk-full bit | [`disk_space`] |
 //! | `ServiceThread` | [`service_thread`] |
 //! | `DefaultMessageStore` | [`message_store`] |
 //! | `DefaultMessageStore#getMessage` (the pull read path) | `message_store/get_message.rs` |
@@ -68,6 +69,7 @@ pub mod commit_log_recovery;
 pub mod config;
 pub mod consume_queue;
 pub mod consume_queue_store;
+pub mod disk_space;
 pub mod dispatch_request;
 pub mod error;
 pub mod flush;
