@@ -458,3 +458,117 @@ async fn send_ok_body(conn: &mut RawConn, body: Bytes) {
     let r = conn.call(send_v2("Full", 0, "", body)).await;
     assert_eq!(r.code, response_code::SUCCESS, "{:?}", r.remark);
 }
+
+/// A figure from `/proc/self/status` in bytes (`VmRSS`, `RssAnon`, `RssFile`).
+fn status_bytes(key: &str) -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// A fast producer and a slow consumer for `SOAK_SECS` (600 by default):
+/// the broker's own memory (anonymous RSS; the mapped CommitLog pages are
+/// the page cache's, counted apart) stays bounded, nothing is lost, and the
+/// consumer catches up once the producer stops.
+///
+/// ```text
+/// SOAK_SECS=60 cargo test -p mini-rocketmq --test exhaustion slow_consumer -- --ignored --nocapture
+/// ```
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a soak: 10 minutes by default (SOAK_SECS)"]
+async fn slow_consumer_fast_producer_soak() {
+    let secs: u64 = std::env::var("SOAK_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600);
+    let dir = tempfile::tempdir().unwrap();
+    let broker = broker_with(dir.path(), 120).await;
+    let addr = broker.local_addr();
+    let anon_before = status_bytes("RssAnon");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+
+    // Producer: as fast as one connection goes, 1 KiB bodies numbered in order.
+    let producer = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut conn = RawConn::connect(addr, SerializeType::RocketMQ).await;
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let body = format!("{n:010}-{}", "p".repeat(1013));
+                let r = conn.call(send_v2("Soak", 0, "", body)).await;
+                assert_eq!(r.code, response_code::SUCCESS, "{:?}", r.remark);
+                n += 1;
+            }
+            n
+        })
+    };
+    // Consumer: 32 messages per pull, then a 100 ms nap (at most 320 messages/s),
+    // slower than the producer.
+    let consumer = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut conn = RawConn::connect(addr, SerializeType::RocketMQ).await;
+            let mut next = 0u64;
+            let mut offset = 0i64;
+            let mut behind_at_stop = None;
+            loop {
+                let r = conn.call(pull("Soak", 0, offset, "*", None)).await;
+                let got = if r.code == response_code::SUCCESS {
+                    decode_pulled(&r)
+                } else {
+                    Vec::new()
+                };
+                for m in &got {
+                    let seq: u64 = std::str::from_utf8(&m.message.body[..10])
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    assert_eq!(seq, next, "messages in order, none missing");
+                    next += 1;
+                }
+                offset += got.len() as i64;
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let max: i64 = conn
+                        .call(max_offset("Soak", 0))
+                        .await
+                        .ext("offset")
+                        .and_then(|o| o.parse().ok())
+                        .unwrap_or(0);
+                    behind_at_stop.get_or_insert(max - offset);
+                    if got.is_empty() && offset >= max {
+                        return (next, behind_at_stop.unwrap_or(0));
+                    }
+                } else {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        })
+    };
+    let mut peak_anon = 0;
+    let mut peak_file = 0;
+    let start = tokio::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        peak_anon = peak_anon.max(status_bytes("RssAnon"));
+        peak_file = peak_file.max(status_bytes("RssFile"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let produced = producer.await.unwrap();
+    let (consumed, behind) = consumer.await.unwrap();
+    println!(
+        "soak {secs} s: {produced} produced, consumer {behind} behind at the stop, {consumed} consumed; \
+         RssAnon {} MB before, peak {} MB; RssFile peak {} MB (mapped CommitLog pages)",
+        anon_before / 1_000_000,
+        peak_anon / 1_000_000,
+        peak_file / 1_000_000
+    );
+    assert_eq!(consumed, produced, "the consumer caught up with everything");
+    assert!(
+        peak_anon < anon_before + 256 * 1_000_000,
+        "broker heap stays bounded"
+    );
+    broker.shutdown().await;
+}
