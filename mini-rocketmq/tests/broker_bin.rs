@@ -17,7 +17,7 @@ fn print_config_applies_the_file_and_the_command_line() {
     std::fs::write(
         &conf,
         "# a RocketMQ broker.conf\nbrokerClusterName = TestCluster\nbrokerName=broker-t\nlistenPort=0\n\
-         storePathRootDir=/tmp/somewhere\nflushDiskType=SYNC_FLUSH\nnamesrvAddr=1.1.1.1:9876\nunknownKey=1\n",
+         storePathRootDir=/tmp/somewhere\nflushDiskType=SYNC_FLUSH\nnamesrvAddr=127.0.0.1:19876\nunknownKey=1\n",
     )
     .unwrap();
     let out = mqbroker()

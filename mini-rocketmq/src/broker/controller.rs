@@ -230,7 +230,15 @@ impl BrokerController {
             .parse()
             .map_err(|_| BrokerError::BadBrokerIp(self.broker_config.broker_ip1.clone()))?;
         let port = self.broker_config.listen_port;
-        let mut server = RemotingServer::bind(&format!("0.0.0.0:{port}"), ServerConfig::default())
+        // Java listens on every interface. A broker that advertises a
+        // loopback address can only be reached through loopback anyway, so
+        // it listens there alone and stays out of reach of the network.
+        let listen = if ip.is_loopback() {
+            SocketAddr::new(ip, port)
+        } else {
+            SocketAddr::from(([0, 0, 0, 0], port))
+        };
+        let mut server = RemotingServer::bind(&listen.to_string(), ServerConfig::default())
             .await
             .map_err(|source| BrokerError::Bind { port, source })?;
         let bound_port = server.local_addr().port();
@@ -253,6 +261,9 @@ impl BrokerController {
             server.register_processor(code, send.clone());
         }
         server.register_processor(request_code::PULL_MESSAGE, pull.clone());
+        // RocketMQ 5's lite pull consumers pull with their own code; the
+        // request and the answer are PULL_MESSAGE's.
+        server.register_processor(request_code::LITE_PULL_MESSAGE, pull.clone());
         for code in [
             request_code::QUERY_CONSUMER_OFFSET,
             request_code::UPDATE_CONSUMER_OFFSET,
