@@ -46,12 +46,15 @@ fn open(c: &MessageStoreConfig) -> DefaultMessageStore {
     s
 }
 
+/// The producer's address as written into a record (data only: the store
+/// never dials it). Distinct from the store host by its port.
 fn born() -> SocketAddr {
-    "10.1.2.3:50000".parse().unwrap()
+    "127.0.0.1:50000".parse().unwrap()
 }
 
+/// The broker's `brokerIP1:listenPort` as written into a record.
 fn stored() -> SocketAddr {
-    "192.168.0.9:10911".parse().unwrap()
+    "127.0.0.1:10911".parse().unwrap()
 }
 
 fn message(topic: &str, queue_id: i32, tags: &str, body: &[u8]) -> MessageExtBrokerInner {
