@@ -550,10 +550,12 @@ async fn search_offset_by_timestamp() {
             .await;
         let stored_at = r.append_message_result.unwrap().store_timestamp;
         times.push(stored_at);
-        // The next message must get a later store timestamp (ms resolution).
-        wait_until("the wall clock passed the last store timestamp", || {
-            std::future::ready(now_millis() > stored_at)
-        })
+        // Store timestamps 2 ms apart at least: the lookups below ask for
+        // `times[3] + 1`, which must fall strictly between two messages.
+        wait_until(
+            "the wall clock is 2 ms past the last store timestamp",
+            || std::future::ready(now_millis() > stored_at + 1),
+        )
         .await;
     }
     dispatched(&store).await;
