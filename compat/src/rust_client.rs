@@ -227,13 +227,21 @@ pub async fn poll_lite(
     let deadline = Instant::now() + timeout;
     let mut got = Vec::new();
     while got.len() < n && Instant::now() < deadline {
-        got.extend(consumer.poll_with_timeout(500).await.iter().map(Received::of));
+        got.extend(
+            consumer
+                .poll_with_timeout(500)
+                .await
+                .iter()
+                .map(Received::of),
+        );
     }
     got
 }
 
 /// Re-export so tests need not name the dependency.
-pub use rocketmq_client_rust::{DefaultLitePullConsumer as LitePullConsumer, SendResult, SendStatus};
+pub use rocketmq_client_rust::{
+    DefaultLitePullConsumer as LitePullConsumer, SendResult, SendStatus,
+};
 pub use rocketmq_model::common::message::message_single::Message;
 
 /// Builds a message with a tag, a key and a body.

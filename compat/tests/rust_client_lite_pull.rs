@@ -120,11 +120,7 @@ async fn read_all(consumer: &LitePullConsumer, n: usize) -> Vec<Received> {
     received
 }
 
-fn assert_every_message_once(
-    received: &[Received],
-    sent: &BTreeMap<String, Vec<u8>>,
-    who: &str,
-) {
+fn assert_every_message_once(received: &[Received], sent: &BTreeMap<String, Vec<u8>>, who: &str) {
     let mut by_key: BTreeMap<&str, Vec<&Received>> = BTreeMap::new();
     for r in received {
         by_key
@@ -133,7 +129,10 @@ fn assert_every_message_once(
             .push(r);
     }
     for (key, body) in sent {
-        let copies = by_key.get(key.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let copies = by_key
+            .get(key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         assert_eq!(
             copies.len(),
             1,
@@ -143,7 +142,15 @@ fn assert_every_message_once(
             sent.len()
         );
         assert_eq!(&copies[0].body, body, "{who}: body of {key}");
-        assert_eq!(copies[0].tags.as_deref(), Some("TagL"), "{who}: tag of {key}");
+        assert_eq!(
+            copies[0].tags.as_deref(),
+            Some("TagL"),
+            "{who}: tag of {key}"
+        );
     }
-    assert_eq!(received.len(), sent.len(), "{who}: strangers in {received:#?}");
+    assert_eq!(
+        received.len(),
+        sent.len(),
+        "{who}: strangers in {received:#?}"
+    );
 }
