@@ -156,6 +156,35 @@ async fn batch_send_stores_every_message() {
     broker.shutdown().await;
 }
 
+/// LITE_PULL_MESSAGE (361) is what RocketMQ 5's lite pull consumers send;
+/// the broker serves it with the pull processor, so the answer is a pull's:
+/// the messages, and `nextBeginOffset` to continue from.
+#[tokio::test]
+async fn lite_pull_is_served_like_pull() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path(), None).await;
+    let mut conn = RawConn::connect(broker.local_addr(), SerializeType::Json).await;
+    for i in 0..3 {
+        let resp = conn
+            .call(send_v2("LiteTopic", 0, "T", format!("lite {i}")))
+            .await;
+        assert_eq!(resp.code, response_code::SUCCESS);
+    }
+    wait_max_offset(&mut conn, "LiteTopic", 0, 3).await;
+
+    let mut lite = pull("LiteTopic", 0, 0, "*", None);
+    lite.code = request_code::LITE_PULL_MESSAGE;
+    let resp = conn.call(lite).await;
+    assert_eq!(resp.code, response_code::SUCCESS, "{:?}", resp.remark);
+    assert_eq!(resp.ext("nextBeginOffset"), Some("3"));
+    let bodies: Vec<_> = decode_pulled(&resp)
+        .into_iter()
+        .map(|m| m.body.clone())
+        .collect();
+    assert_eq!(bodies, ["lite 0", "lite 1", "lite 2"]);
+    broker.shutdown().await;
+}
+
 #[tokio::test]
 async fn long_polling_wakes_on_arrival() {
     let dir = tempfile::tempdir().unwrap();
