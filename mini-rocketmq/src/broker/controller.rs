@@ -67,6 +67,7 @@ use crate::broker::processor::send_message_processor::SendMessageProcessor;
 use crate::broker::rebalance_lock_manager::RebalanceLockManager;
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::config_manager::ConfigManager;
 use crate::remoting::code::request_code;
 use crate::remoting::server::{RemotingServer, ServerConfig, ServerHandle};
@@ -246,14 +247,20 @@ impl BrokerController {
         store_host: SocketAddr,
         identity: &BrokerIdentity,
     ) -> Arc<PullMessageProcessor> {
+        // Every processor that creates topics registers them before it answers.
+        let topic_route_registration = Arc::new(TopicRouteRegistration::new(
+            self.topic_config_manager.clone(),
+            self.broker_outer_api.clone(),
+            identity.clone(),
+            self.broker_config.broker_permission,
+        ));
         let send = Arc::new(SendMessageProcessor::new(
             self.broker_config.clone(),
             self.store_config.clone(),
             self.store.clone(),
             self.topic_config_manager.clone(),
             self.subscription_group_manager.clone(),
-            self.broker_outer_api.clone(),
-            identity.clone(),
+            topic_route_registration.clone(),
             store_host,
         ));
         for code in [
@@ -296,7 +303,7 @@ impl BrokerController {
 
         let client_manage = Arc::new(ClientManageProcessor::new(
             self.broker_config.clone(),
-            self.topic_config_manager.clone(),
+            topic_route_registration.clone(),
             self.subscription_group_manager.clone(),
             self.consumer_manager.clone(),
             self.producer_manager.clone(),
@@ -328,6 +335,7 @@ impl BrokerController {
             producer_manager: self.producer_manager.clone(),
             rebalance_lock_manager: self.rebalance_lock_manager.clone(),
             pull_request_hold_service: self.pull_request_hold_service.clone(),
+            topic_route_registration,
             broker_addr: store_host.to_string(),
         }));
         pull
