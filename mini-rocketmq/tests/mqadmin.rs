@@ -625,6 +625,9 @@ async fn cluster_list_json_types_numbers_as_numbers() {
     let figures = &status[cluster.broker_addr(0)];
     assert!(figures["commitLogMaxOffset"].is_i64(), "{status}");
     assert_eq!(figures["brokerActive"], true, "{status}");
+    // Counters are named for what they count.
+    assert!(figures["heldPullRequests"].is_i64(), "{status}");
+    assert!(figures.get("pullThreadPoolQueueSize").is_none(), "{status}");
     cluster.shutdown().await;
 }
 
