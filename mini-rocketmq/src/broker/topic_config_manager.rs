@@ -173,21 +173,23 @@ impl TopicConfigManager {
 
     /// Java `createTopicInSendMessageBackMethod`: create a topic the broker
     /// itself needs (a group's `%RETRY%` or `%DLQ%` topic) with the given
-    /// shape, or return the existing one.
+    /// shape, or return the existing one; `true` when this call created it
+    /// (the caller then registers it with the name servers, see
+    /// [`TopicRouteRegistration`](crate::broker::topic_route_registration::TopicRouteRegistration)).
     pub fn create_topic_in_send_message_back_method(
         &self,
         topic: &str,
         queue_nums: i32,
         perm: i32,
         topic_sys_flag: i32,
-    ) -> Arc<TopicConfig> {
+    ) -> (Arc<TopicConfig>, bool) {
         if let Some(tc) = self.select_topic_config(topic) {
-            return tc;
+            return (tc, false);
         }
         let created = {
             let mut table = self.table.write();
             if let Some(existing) = table.topics.get(topic) {
-                return existing.clone();
+                return (existing.clone(), false);
             }
             let mut tc = TopicConfig::with_queues(topic, queue_nums, queue_nums, perm);
             tc.topic_sys_flag = topic_sys_flag;
@@ -203,7 +205,7 @@ impl TopicConfigManager {
             "TopicConfigManager#createTopicInSendMessageBackMethod: created new topic"
         );
         self.changed.notify_one();
-        created
+        (created, true)
     }
 
     /// Create or replace a topic (UPDATE_AND_CREATE_TOPIC). Always bumps the

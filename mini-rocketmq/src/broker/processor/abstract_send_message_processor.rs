@@ -20,9 +20,9 @@ use bytes::Bytes;
 use super::error_response;
 use super::invalid_header;
 use crate::broker::broker_config::BrokerConfig;
-use crate::broker::broker_outer_api::{BrokerIdentity, BrokerOuterAPI};
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::message::{
     Message, MessageExt, MessageExtBrokerInner, MessageVersion, tags_string_to_tags_code,
 };
@@ -54,9 +54,8 @@ pub struct AbstractSendMessageProcessor {
     pub(super) store: DefaultMessageStore,
     pub(super) topic_config_manager: Arc<TopicConfigManager>,
     pub(super) subscription_group_manager: Arc<SubscriptionGroupManager>,
-    /// For the registration that follows a topic's auto-creation.
-    broker_outer_api: Arc<BrokerOuterAPI>,
-    identity: BrokerIdentity,
+    /// Registers a topic a send created before the send is answered.
+    pub(super) topic_route_registration: Arc<TopicRouteRegistration>,
     /// `brokerIP1:listenPort`, written into every stored message.
     pub(super) store_host: SocketAddr,
     /// Picks a queue when the producer sent `queueId < 0`. Round robin is
@@ -72,8 +71,7 @@ impl AbstractSendMessageProcessor {
         store: DefaultMessageStore,
         topic_config_manager: Arc<TopicConfigManager>,
         subscription_group_manager: Arc<SubscriptionGroupManager>,
-        broker_outer_api: Arc<BrokerOuterAPI>,
-        identity: BrokerIdentity,
+        topic_route_registration: Arc<TopicRouteRegistration>,
         store_host: SocketAddr,
     ) -> Self {
         AbstractSendMessageProcessor {
@@ -82,8 +80,7 @@ impl AbstractSendMessageProcessor {
             store,
             topic_config_manager,
             subscription_group_manager,
-            broker_outer_api,
-            identity,
+            topic_route_registration,
             store_host,
             next_queue: AtomicU32::new(0),
         }
@@ -100,12 +97,7 @@ impl AbstractSendMessageProcessor {
     /// producer's SEND_OK finds it (Java registers synchronously here too).
     /// Later changes are registered in the background by the controller.
     pub(super) async fn register_new_topic(&self) {
-        let wrapper = self
-            .topic_config_manager
-            .build_serialize_wrapper_for_registration(self.broker_config.broker_permission);
-        self.broker_outer_api
-            .register_broker_all(&self.identity, wrapper)
-            .await;
+        self.topic_route_registration.register_broker_data().await;
     }
 
     /// Java `AbstractSendMessageProcessor#msgCheck`: every reason to refuse a
@@ -211,6 +203,7 @@ impl AbstractSendMessageProcessor {
                         perm::PERM_READ | perm::PERM_WRITE,
                         topic_sys_flag,
                     )
+                    .0
             })
         })
     }
@@ -340,14 +333,17 @@ impl AbstractSendMessageProcessor {
             )
         };
         let topic_sys_flag = if header.unit_mode { FLAG_UNIT_SUB } else { 0 };
+        // Created (and registered) before the answer, so the consumer that
+        // pulls its retries finds the route at once.
         let topic_config = self
-            .topic_config_manager
+            .topic_route_registration
             .create_topic_in_send_message_back_method(
                 &topic,
                 queue_nums,
                 perm::PERM_READ | perm::PERM_WRITE,
                 topic_sys_flag,
-            );
+            )
+            .await;
         if !perm::is_writeable(topic_config.perm) {
             return error_response(
                 response_code::NO_PERMISSION,
