@@ -62,19 +62,33 @@ fn start_broker(dir: &Path, store: &Path, flush: &str) -> (Child, String) {
         ),
     )
     .unwrap();
+    // Every run's log, appended, so a failed boot can show why.
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("broker.log"))
+        .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mqbroker"))
         .args(["-c", conf.to_str().unwrap()])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log.try_clone().unwrap())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let boot = lines
+    let Some(boot) = lines
         .by_ref()
         .map_while(Result::ok)
         .find(|l| l.contains("boot success"))
-        .expect("a boot line");
+    else {
+        let status = child.wait().unwrap();
+        let text = std::fs::read_to_string(dir.join("broker.log")).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(30).collect();
+        panic!(
+            "mqbroker did not boot ({status}); the end of its log:\n{}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        );
+    };
     // Keep draining stdout so the broker never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines.by_ref() {});
     // "The broker[broker-a, 127.0.0.1:PORT] boot success…"
