@@ -63,6 +63,7 @@ fn start_broker(dir: &Path, store: &Path, flush: &str) -> (Child, String) {
     )
     .unwrap();
     // Every run's log, appended, so a failed boot can show why.
+    let log_start = std::fs::metadata(dir.join("broker.log")).map_or(0, |m| m.len() as usize);
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -82,11 +83,13 @@ fn start_broker(dir: &Path, store: &Path, flush: &str) -> (Child, String) {
         .find(|l| l.contains("boot success"))
     else {
         let status = child.wait().unwrap();
-        let text = std::fs::read_to_string(dir.join("broker.log")).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(30).collect();
+        let text = std::fs::read(dir.join("broker.log")).unwrap_or_default();
+        let this_run = String::from_utf8_lossy(text.get(log_start..).unwrap_or_default());
+        // Keep the store for a post-mortem.
+        let kept = dir.to_owned();
         panic!(
-            "mqbroker did not boot ({status}); the end of its log:\n{}",
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            "mqbroker did not boot ({status}); store kept at {}; its log:\n{this_run}",
+            kept.display()
         );
     };
     // Keep draining stdout so the broker never blocks on a full pipe.
@@ -171,8 +174,9 @@ fn kill_nine_campaign() {
         });
     println!("kill -9 campaign: {trials} trials, KILL9_SEED={seed}");
     let mut rng = Rng(seed);
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
+    // Kept (not deleted) if the campaign fails, for a post-mortem.
+    let dir = tempfile::tempdir().unwrap().keep();
+    let store = dir.join("store");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -190,7 +194,7 @@ fn kill_nine_campaign() {
         } else {
             "ASYNC_FLUSH"
         };
-        let (mut child, addr) = start_broker(dir.path(), &store, flush);
+        let (mut child, addr) = start_broker(&dir, &store, flush);
         let kill_after = Duration::from_millis(100 + rng.below(1400));
         let acked: Arc<Mutex<BTreeMap<i32, Vec<String>>>> = Arc::default();
         let starts = rt.block_on(async {
@@ -245,7 +249,7 @@ fn kill_nine_campaign() {
         });
 
         // Restart on the same store and check this trial's messages.
-        let (mut child, addr) = start_broker(dir.path(), &store, flush);
+        let (mut child, addr) = start_broker(&dir, &store, flush);
         let acked = std::mem::take(&mut *acked.lock().unwrap());
         let mut lost = 0;
         let mut n = 0;
@@ -269,7 +273,7 @@ fn kill_nine_campaign() {
     }
 
     // Finally, everything from the very start, once more.
-    let (mut child, addr) = start_broker(dir.path(), &store, "SYNC_FLUSH");
+    let (mut child, addr) = start_broker(&dir, &store, "SYNC_FLUSH");
     rt.block_on(async {
         for (q, acked) in &all_acked {
             let served = pull_from(&client, &addr, *q, 0).await;
@@ -281,4 +285,5 @@ fn kill_nine_campaign() {
     child.wait().unwrap();
     println!("kill -9 campaign: {trials} trials, {total_acked} acknowledged, {total_lost} lost");
     assert_eq!(total_lost, 0);
+    let _ = std::fs::remove_dir_all(&dir);
 }
