@@ -93,25 +93,30 @@ fn round_trip(cmd: &RemotingCommand) {
 
 /// Every typed request (and response) header, read from the ext fields of a
 /// frame — or, when the bytes are not a frame, from `key=value` lines, which
-/// lets the fuzzer reach the field parsers without building frames.
+/// lets the fuzzer reach the field parsers without building frames. The
+/// first byte picks the header type, so each run parses one header and the
+/// fuzzer learns which bytes matter to which type.
 pub fn request_headers(data: &[u8]) {
-    let cmd = match codec::decode_frame(Bytes::copy_from_slice(data)) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let cmd = match codec::decode_frame(Bytes::copy_from_slice(rest)) {
         Ok(cmd) => cmd,
         Err(_) => {
             let mut cmd = RemotingCommand::default();
-            for line in String::from_utf8_lossy(data).split('\n') {
+            for line in String::from_utf8_lossy(rest).split('\n') {
                 let (k, v) = line.split_once('=').unwrap_or((line, ""));
                 cmd.ext_fields.insert(k.to_owned(), v.to_owned());
             }
             cmd
         }
     };
-    macro_rules! try_all {
+    macro_rules! decoders {
         ($($h:ty),* $(,)?) => {
-            $( let _ = cmd.decode_header::<$h>(); )*
+            [$(|c: &RemotingCommand| { let _ = c.decode_header::<$h>(); }),*]
         };
     }
-    try_all!(
+    let decoders: &[fn(&RemotingCommand)] = &decoders!(
         GetTopicStatsInfoRequestHeader,
         GetConsumeStatsRequestHeader,
         CreateTopicRequestHeader,
@@ -172,6 +177,7 @@ pub fn request_headers(data: &[u8]) {
         EndTransactionRequestHeader,
         CheckTransactionStateRequestHeader,
     );
+    decoders[pick as usize % decoders.len()](&cmd);
     // V2 headers are read through V1 by the send processor.
     if let Ok(v2) = cmd.decode_header::<SendMessageRequestHeaderV2>() {
         let _ = SendMessageRequestHeader::from(v2);

@@ -135,11 +135,13 @@ fn write_seed_corpus() {
     let mut response = RemotingCommand::new_response(0, Some("ok".into()));
     response.opaque = 9;
     let mut seeds: Vec<(&str, &str, Vec<u8>)> = Vec::new();
-    for (name, cmd) in [
-        ("send", &send),
-        ("pull", &pull),
-        ("route", &route),
-        ("response", &response),
+    // request_headers reads its first byte as the index of the header type
+    // to parse (its place in the list in `fuzzing::request_headers`).
+    for (name, cmd, pick) in [
+        ("send", &send, 54u8),
+        ("pull", &pull, 48),
+        ("route", &route, 20),
+        ("response", &response, 55),
     ] {
         for (ty_name, ty) in [
             ("json", SerializeType::Json),
@@ -151,17 +153,15 @@ fn write_seed_corpus() {
                 leak(format!("{name}-{ty_name}")),
                 f.clone(),
             ));
-            seeds.push((
-                "request_headers",
-                leak(format!("{name}-{ty_name}")),
-                f[4..].to_vec(),
-            ));
+            let mut picked = vec![pick];
+            picked.extend_from_slice(&f[4..]);
+            seeds.push(("request_headers", leak(format!("{name}-{ty_name}")), picked));
         }
     }
     seeds.push((
         "request_headers",
         "lines",
-        b"topic=TopicTest\nqueueId=1\nqueueOffset=-1\nmaxMsgNums=abc\nbornTimestamp=9223372036854775807".to_vec(),
+        b"\x30topic=TopicTest\nqueueId=1\nqueueOffset=-1\nmaxMsgNums=abc\nbornTimestamp=9223372036854775807".to_vec(),
     ));
     let rec = record();
     seeds.push(("commit_log_record", "record", rec.clone()));

@@ -62,19 +62,36 @@ fn start_broker(dir: &Path, store: &Path, flush: &str) -> (Child, String) {
         ),
     )
     .unwrap();
+    // Every run's log, appended, so a failed boot can show why.
+    let log_start = std::fs::metadata(dir.join("broker.log")).map_or(0, |m| m.len() as usize);
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("broker.log"))
+        .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mqbroker"))
         .args(["-c", conf.to_str().unwrap()])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log.try_clone().unwrap())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let boot = lines
+    let Some(boot) = lines
         .by_ref()
         .map_while(Result::ok)
         .find(|l| l.contains("boot success"))
-        .expect("a boot line");
+    else {
+        let status = child.wait().unwrap();
+        let text = std::fs::read(dir.join("broker.log")).unwrap_or_default();
+        let this_run = String::from_utf8_lossy(text.get(log_start..).unwrap_or_default());
+        // Keep the store for a post-mortem.
+        let kept = dir.to_owned();
+        panic!(
+            "mqbroker did not boot ({status}); store kept at {}; its log:\n{this_run}",
+            kept.display()
+        );
+    };
     // Keep draining stdout so the broker never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines.by_ref() {});
     // "The broker[broker-a, 127.0.0.1:PORT] boot success…"
@@ -157,8 +174,9 @@ fn kill_nine_campaign() {
         });
     println!("kill -9 campaign: {trials} trials, KILL9_SEED={seed}");
     let mut rng = Rng(seed);
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
+    // Kept (not deleted) if the campaign fails, for a post-mortem.
+    let dir = tempfile::tempdir().unwrap().keep();
+    let store = dir.join("store");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -176,7 +194,7 @@ fn kill_nine_campaign() {
         } else {
             "ASYNC_FLUSH"
         };
-        let (mut child, addr) = start_broker(dir.path(), &store, flush);
+        let (mut child, addr) = start_broker(&dir, &store, flush);
         let kill_after = Duration::from_millis(100 + rng.below(1400));
         let acked: Arc<Mutex<BTreeMap<i32, Vec<String>>>> = Arc::default();
         let starts = rt.block_on(async {
@@ -231,7 +249,7 @@ fn kill_nine_campaign() {
         });
 
         // Restart on the same store and check this trial's messages.
-        let (mut child, addr) = start_broker(dir.path(), &store, flush);
+        let (mut child, addr) = start_broker(&dir, &store, flush);
         let acked = std::mem::take(&mut *acked.lock().unwrap());
         let mut lost = 0;
         let mut n = 0;
@@ -255,7 +273,7 @@ fn kill_nine_campaign() {
     }
 
     // Finally, everything from the very start, once more.
-    let (mut child, addr) = start_broker(dir.path(), &store, "SYNC_FLUSH");
+    let (mut child, addr) = start_broker(&dir, &store, "SYNC_FLUSH");
     rt.block_on(async {
         for (q, acked) in &all_acked {
             let served = pull_from(&client, &addr, *q, 0).await;
@@ -267,4 +285,5 @@ fn kill_nine_campaign() {
     child.wait().unwrap();
     println!("kill -9 campaign: {trials} trials, {total_acked} acknowledged, {total_lost} lost");
     assert_eq!(total_lost, 0);
+    let _ = std::fs::remove_dir_all(&dir);
 }

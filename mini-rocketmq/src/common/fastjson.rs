@@ -243,6 +243,15 @@ mod tests {
         }
     }
 
+    /// Found by the `fastjson` fuzz target: a backslash as the very last
+    /// byte of a string stepped past the end of the input.
+    #[test]
+    fn a_trailing_backslash_is_an_error_not_a_panic() {
+        for text in [r"{a:'x\", r#"{"a":"x\"#, r"['\", r"'\"] {
+            assert!(normalize(text).is_err(), "{text}");
+        }
+    }
+
     #[test]
     fn reads_unquoted_numeric_keys() {
         let text =

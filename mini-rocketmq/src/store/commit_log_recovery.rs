@@ -158,6 +158,18 @@ impl CommitLog {
                     pos = 0;
                     continue;
                 }
+                // Zeros in an older file whose later files are all unwritten:
+                // those were created ahead of need (AllocateMappedFileService)
+                // and this is the end, not damage.
+                CheckedRecord::End
+                    if files[index + 1..].iter().all(|f| {
+                        written(f)
+                            .get(..8)
+                            .is_none_or(|h| h.iter().all(|&b| b == 0))
+                    }) =>
+                {
+                    break;
+                }
                 CheckedRecord::End => "zeros where a record should be".to_owned(),
                 CheckedRecord::Message(req) => format!(
                     "record claims offset {} but sits at {at}",

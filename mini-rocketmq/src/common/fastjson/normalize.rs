@@ -49,7 +49,10 @@ impl Normalizer<'_> {
     /// The text between `start` and the current position. Both ends sit on
     /// ASCII delimiters, so the slice is valid UTF-8.
     fn slice(&self, start: usize) -> &str {
-        std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("")
+        self.src
+            .get(start..self.pos)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 
     fn value(&mut self, out: &mut String, depth: usize) -> Result<(), FastjsonError> {
@@ -182,7 +185,7 @@ impl Normalizer<'_> {
                     out.push_str(self.slice(start));
                     return Ok(());
                 }
-                Some(b'\\') => self.pos += 2,
+                Some(b'\\') => self.pos = (self.pos + 2).min(self.src.len()),
                 Some(_) => self.pos += 1,
                 None => return Err(self.err("unterminated string")),
             }
@@ -222,7 +225,8 @@ impl Normalizer<'_> {
                             out.push(next as char);
                         }
                     }
-                    self.pos += 2;
+                    // A backslash may be the last byte: never step past the end.
+                    self.pos = (self.pos + 2).min(self.src.len());
                 }
                 _ => return Err(self.err("unterminated string")),
             }
