@@ -179,9 +179,17 @@ impl BrokerController {
         } else {
             SocketAddr::from(([0, 0, 0, 0], port))
         };
-        let mut server = RemotingServer::bind(&listen.to_string(), ServerConfig::default())
-            .await
-            .map_err(|source| BrokerError::Bind { port, source })?;
+        let idle =
+            std::time::Duration::from_secs(self.broker_config.server_channel_max_idle_time_seconds);
+        let mut server = RemotingServer::bind(
+            &listen.to_string(),
+            ServerConfig {
+                channel_max_idle: idle,
+                ..ServerConfig::default()
+            },
+        )
+        .await
+        .map_err(|source| BrokerError::Bind { port, source })?;
         // `brokerIP1:listenPort`: the address written into every stored
         // message as its store host, used in offset message ids, and handed
         // out by the name servers.

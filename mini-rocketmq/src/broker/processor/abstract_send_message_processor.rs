@@ -133,50 +133,18 @@ impl AbstractSendMessageProcessor {
         let mut created_now = false;
         let topic_config = match self.topic_config_manager.select_topic_config(&header.topic) {
             Some(tc) => tc,
-            None => {
-                let unit = header.unit_mode.unwrap_or(false);
-                let is_retry = mix_all::is_retry_topic(&header.topic);
-                let topic_sys_flag = match (unit, is_retry) {
-                    (false, _) => 0,
-                    (true, true) => FLAG_UNIT_SUB,
-                    (true, false) => FLAG_UNIT,
-                };
-                let remote = channel.remote_addr().to_string();
-                tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
-                let created = self
-                    .topic_config_manager
-                    .create_topic_in_send_message_method(
-                        &header.topic,
-                        &header.default_topic,
-                        &remote,
-                        header.default_topic_queue_nums,
-                        topic_sys_flag,
-                    );
-                let created = created.or_else(|| {
-                    is_retry.then(|| {
-                        self.topic_config_manager
-                            .create_topic_in_send_message_back_method(
-                                &header.topic,
-                                1,
-                                perm::PERM_READ | perm::PERM_WRITE,
-                                topic_sys_flag,
-                            )
-                            .0
-                    })
-                });
-                match created {
-                    Some(tc) => {
-                        created_now = true;
-                        tc
-                    }
-                    None => {
-                        return Err(Box::new(error_response(
-                            response_code::TOPIC_NOT_EXIST,
-                            format!("topic[{}] not exist, apply first please!", header.topic),
-                        )));
-                    }
+            None => match self.create_topic_for_send(channel, header) {
+                Some(tc) => {
+                    created_now = true;
+                    tc
                 }
-            }
+                None => {
+                    return Err(Box::new(error_response(
+                        response_code::TOPIC_NOT_EXIST,
+                        format!("topic[{}] not exist, apply first please!", header.topic),
+                    )));
+                }
+            },
         };
         let id_valid = topic_config
             .write_queue_nums
@@ -197,6 +165,47 @@ impl AbstractSendMessageProcessor {
             )));
         }
         Ok((topic_config, created_now))
+    }
+
+    /// The auto-creation half of `msgCheck`: a topic nobody created yet is
+    /// made from its template (`TBW102`, when `autoCreateTopicEnable`) by
+    /// `TopicConfigManager#createTopicInSendMessageMethod`; a retry topic is
+    /// made anyway, with one queue. `None`: the topic may not be created.
+    fn create_topic_for_send(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+    ) -> Option<Arc<TopicConfig>> {
+        let unit = header.unit_mode.unwrap_or(false);
+        let is_retry = mix_all::is_retry_topic(&header.topic);
+        let topic_sys_flag = match (unit, is_retry) {
+            (false, _) => 0,
+            (true, true) => FLAG_UNIT_SUB,
+            (true, false) => FLAG_UNIT,
+        };
+        let remote = channel.remote_addr().to_string();
+        tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
+        let created = self
+            .topic_config_manager
+            .create_topic_in_send_message_method(
+                &header.topic,
+                &header.default_topic,
+                &remote,
+                header.default_topic_queue_nums,
+                topic_sys_flag,
+            );
+        created.or_else(|| {
+            is_retry.then(|| {
+                self.topic_config_manager
+                    .create_topic_in_send_message_back_method(
+                        &header.topic,
+                        1,
+                        perm::PERM_READ | perm::PERM_WRITE,
+                        topic_sys_flag,
+                    )
+                    .0
+            })
+        })
     }
 
     /// The store would refuse an oversized body too; refusing it here gives
@@ -342,6 +351,36 @@ impl AbstractSendMessageProcessor {
             );
         }
 
+        if to_dlq {
+            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
+                "message sent back too often, moved to the dead-letter queue");
+        }
+        let inner = self.build_send_back_message(&header, msg, topic, queue_id, to_dlq);
+        let result = self.store.put_message(inner).await;
+        if result.is_ok() {
+            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
+                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
+            RemotingCommand::new_response(response_code::SUCCESS, None)
+        } else {
+            error_response(
+                response_code::SYSTEM_ERROR,
+                result.status.name().to_string(),
+            )
+        }
+    }
+
+    /// The copy that goes back: the original's body, flag, sys flag and born
+    /// time and host, one more reconsume, and properties that remember where
+    /// it came from (`RETRY_TOPIC`, `ORIGIN_MESSAGE_ID`, and
+    /// `DLQ_ORIGIN_TOPIC` for the dead-letter queue).
+    fn build_send_back_message(
+        &self,
+        header: &ConsumerSendMsgBackRequestHeader,
+        msg: MessageExt,
+        topic: String,
+        queue_id: i32,
+        to_dlq: bool,
+    ) -> MessageExtBrokerInner {
         let mut properties = msg.message.properties.clone();
         properties
             .entry(PROPERTY_RETRY_TOPIC.to_string())
@@ -360,8 +399,6 @@ impl AbstractSendMessageProcessor {
                 PROPERTY_DLQ_ORIGIN_TOPIC.to_string(),
                 msg.message.topic.clone(),
             );
-            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
-                "message sent back too often, moved to the dead-letter queue");
         }
         properties.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
 
@@ -392,18 +429,7 @@ impl AbstractSendMessageProcessor {
             tags_code,
         };
         inner.refresh_version();
-
-        let result = self.store.put_message(inner).await;
-        if result.is_ok() {
-            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
-                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
-            RemotingCommand::new_response(response_code::SUCCESS, None)
-        } else {
-            error_response(
-                response_code::SYSTEM_ERROR,
-                result.status.name().to_string(),
-            )
-        }
+        inner
     }
 }
 
