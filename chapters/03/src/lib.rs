@@ -18,10 +18,10 @@
 //! | RocketMQ (Java) | here |
 //! |---|---|
 //! | `BrokerStartup#createBrokerController`, `#start` | `src/broker/broker_startup.rs` |
-//! | `BrokerController#initialize`, `#registerProcessor`, `#start`, `#shutdown`, `#registerBrokerAll` | `src/broker/controller.rs` |
+//! | `BrokerController#initialize`, `#registerProcessor`, `#start`, `#shutdown`, `#registerBrokerAll`, `#registerIncrementBrokerData` | `src/broker/controller.rs` |
 //! | `TopicConfigManager#init`, `#selectTopicConfig`, `#updateTopicConfig`, `#buildTopicConfigSerializeWrapper` | `src/broker/topic_config_manager.rs` |
 //! | `ConfigManager#load`, `#persist` (the `.bak` protocol) | `src/common/config_manager.rs` |
-//! | `AdminBrokerProcessor#updateAndCreateTopic`, `BrokerController#registerIncrementBrokerData` | `src/broker/processor/admin_broker_processor.rs` |
+//! | `AdminBrokerProcessor#updateAndCreateTopic` | `src/broker/processor/admin_broker_processor.rs` |
 //! | `BrokerOuterAPI#registerBrokerAll` to every name server | `src/broker/broker_outer_api.rs` |
 //! | `NettyRemotingAbstract` `processorTable`, `#registerProcessor`, `#registerDefaultProcessor` | `src/remoting/server.rs` |
 //! | `CreateTopicRequestHeader` | `src/remoting/protocol/header/admin.rs` |

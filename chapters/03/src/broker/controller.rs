@@ -33,6 +33,7 @@ use crate::broker::broker_outer_api::BrokerOuterAPI;
 use crate::broker::processor::admin_broker_processor::AdminBrokerProcessor;
 use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::config_manager::{ConfigError, ConfigManager, LoadedFrom};
+use crate::common::topic_config::TopicConfig;
 use crate::common::virtual_clock::{TaskId, VirtualClock};
 use crate::remoting::server::RemotingServer;
 use crate::remoting::transport::InProcessNetwork;
@@ -201,3 +202,18 @@ impl BrokerController {
             .unwrap_or_else(PoisonError::into_inner)
     }
 }
+
+// ANCHOR: register_increment_broker_data
+/// `BrokerController#registerIncrementBrokerData`: after a topic changed,
+/// register with only that topic and the new data version; the name
+/// servers rebuild that one row and keep the rest. A free function, so a
+/// processor can call it with the two services it holds.
+pub fn register_increment_broker_data(
+    topic_config_manager: &TopicConfigManager,
+    broker_outer_api: &BrokerOuterAPI,
+    topic_config: &TopicConfig,
+) {
+    let wrapper = topic_config_manager.build_increment_wrapper(topic_config);
+    let _ = broker_outer_api.register_broker_all(wrapper);
+}
+// ANCHOR_END: register_increment_broker_data

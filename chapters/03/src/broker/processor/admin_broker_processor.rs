@@ -12,6 +12,7 @@ use std::sync::Arc;
 use workbook_trace::step;
 
 use crate::broker::broker_outer_api::BrokerOuterAPI;
+use crate::broker::controller::register_increment_broker_data;
 use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::topic_config::{TopicConfig, TopicFilterType};
 use crate::remoting::code::{request_code, response_code};
@@ -69,23 +70,14 @@ impl AdminBrokerProcessor {
         topic_config.order = header.order;
         self.topic_config_manager
             .update_topic_config(topic_config.clone());
-        self.register_increment_broker_data(&topic_config);
+        let (manager, outer_api) = (&self.topic_config_manager, &self.broker_outer_api);
+        register_increment_broker_data(manager, outer_api, &topic_config);
         Ok(RemotingCommand::create_response_command(
             response_code::SUCCESS,
             None,
         ))
     }
     // ANCHOR_END: update_and_create_topic
-
-    /// `BrokerController#registerIncrementBrokerData`: register with only the
-    /// changed topic and the new data version; the name servers rebuild that
-    /// one row and keep the rest.
-    fn register_increment_broker_data(&self, topic_config: &TopicConfig) {
-        let wrapper = self
-            .topic_config_manager
-            .build_increment_wrapper(topic_config);
-        let _ = self.broker_outer_api.register_broker_all(wrapper);
-    }
 }
 
 impl RequestProcessor for AdminBrokerProcessor {
