@@ -32,7 +32,7 @@ use crate::broker::broker_config::BrokerConfig;
 use crate::broker::broker_outer_api::BrokerOuterAPI;
 use crate::broker::processor::admin_broker_processor::AdminBrokerProcessor;
 use crate::broker::topic_config_manager::TopicConfigManager;
-use crate::common::config_manager::{ConfigError, ConfigManager, LoadedFrom};
+use crate::common::config_manager::ConfigError;
 use crate::common::topic_config::TopicConfig;
 use crate::common::virtual_clock::{TaskId, VirtualClock};
 use crate::remoting::server::RemotingServer;
@@ -89,23 +89,7 @@ impl BrokerController {
     /// `BrokerController#initialize`: load the config files, then register
     /// the processors.
     pub fn initialize(&mut self) -> Result<(), BrokerError> {
-        let name = &self.broker_config.broker_name;
-        let loaded = self.topic_config_manager.load()?;
-        let wrapper = self.topic_config_manager.build_serialize_wrapper();
-        let (topics, version) = (
-            wrapper.topic_config_table.len(),
-            wrapper.data_version.counter,
-        );
-        let from = match loaded {
-            LoadedFrom::File => "loaded",
-            LoadedFrom::Bak => "loaded from topics.json.bak",
-            LoadedFrom::Nothing => "not there yet, keep init's",
-        };
-        step!(
-            name,
-            "TopicConfigManager#load",
-            "config/topics.json {from}: {topics} topics, dataVersion={version}"
-        );
+        self.topic_config_manager.load_and_trace()?;
         self.remoting_server = Some(Arc::new(self.register_processor()));
         Ok(())
     }

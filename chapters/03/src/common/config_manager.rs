@@ -34,6 +34,17 @@ pub enum LoadedFrom {
     Nothing,
 }
 
+impl LoadedFrom {
+    /// For a trace line: `loaded`, `loaded from .bak`, `not there yet`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LoadedFrom::File => "loaded",
+            LoadedFrom::Bak => "loaded from .bak",
+            LoadedFrom::Nothing => "not there yet",
+        }
+    }
+}
+
 /// Neither the file nor its backup decodes (Java's `load` returns false and
 /// the broker refuses to start).
 #[derive(Debug, thiserror::Error)]

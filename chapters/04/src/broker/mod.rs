@@ -1,9 +1,6 @@
 //! The broker: started by `BrokerStartup`, assembled by `BrokerController`,
-//! with its topics in `TopicConfigManager` and its voice towards the name
-//! servers in `BrokerOuterAPI`.
-//!
-//! Storing and serving messages begins in chapter 04; this chapter's broker
-//! keeps topics and tells every name server about them.
+//! with its topics in `TopicConfigManager`, its voice towards the name
+//! servers in `BrokerOuterAPI`, and one processor per kind of request.
 
 pub mod broker_config;
 pub mod broker_outer_api;

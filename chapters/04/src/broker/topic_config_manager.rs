@@ -23,7 +23,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use workbook_trace::step;
 
 use crate::broker::broker_config::BrokerConfig;
-use crate::common::config_manager::ConfigManager;
+use crate::common::config_manager::{ConfigError, ConfigManager};
 use crate::common::data_version::DataVersion;
 use crate::common::perm::{PERM_INHERIT, PERM_READ, PERM_WRITE, is_inherited};
 use crate::common::topic_config::TopicConfig;
@@ -221,6 +221,21 @@ impl TopicConfigManager {
                 topic_config.clone(),
             )]),
         }
+    }
+
+    /// `ConfigManager#load`, with one trace line saying what was loaded.
+    pub fn load_and_trace(&self) -> Result<(), ConfigError> {
+        let from = self.load()?.describe();
+        let (topics, version) = {
+            let table = self.lock();
+            (table.topic_config_table.len(), table.data_version.counter)
+        };
+        step!(
+            self.actor,
+            "TopicConfigManager#load",
+            "config/topics.json {from}: {topics} topics, dataVersion={version}"
+        );
+        Ok(())
     }
 
     /// `ConfigManager#persist`, with one trace line saying what was written.
