@@ -17,6 +17,15 @@
 //! and ignored; a value that does not parse stops the start-up. `-n` wins
 //! over `namesrvAddr` in the file, as in Java.
 //!
+//! Which address the broker advertises follows `BrokerStartup` too: with no
+//! `brokerIP1` in the file it is this machine's own network address (the one
+//! its default route leaves from; Java's `RemotingUtil.getLocalAddress`
+//! picks the first non-loopback one), and the broker listens on every
+//! interface. That address is what the name servers hand to clients, and it
+//! is written into every stored message, so offset message ids
+//! (`mqadmin queryMsgById`) lead there. Set `brokerIP1=127.0.0.1` to keep a
+//! broker on this machine only: then it also listens on loopback alone.
+//!
 //! Logs go to stderr through `tracing`; set `RUST_LOG` (default `info`).
 //! Ctrl-C or SIGTERM shuts the broker down cleanly: it unregisters from the
 //! name servers, persists offsets and configs, flushes the store and removes
@@ -31,8 +40,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 
-use mini_rocketmq::broker::{BrokerConfig, BrokerController};
-use mini_rocketmq::common::properties_file::{PropertiesFile, expand_home};
+use mini_rocketmq::broker::{BrokerConfig, broker_startup};
+use mini_rocketmq::common::properties_file::PropertiesFile;
 use mini_rocketmq::store::config::MessageStoreConfig;
 
 /// mimalloc instead of the system allocator: every request allocates a few
@@ -129,42 +138,48 @@ fn properties_help() -> String {
     text
 }
 
-/// Defaults, then the `-c` file, then `-n`.
+/// Defaults, then the `-c` file, then `-n` (`BrokerStartup#createBrokerController`).
 fn load_config(cli: &Cli) -> Result<(BrokerConfig, MessageStoreConfig), String> {
-    let mut broker = BrokerConfig::default();
-    let mut store = MessageStoreConfig::default();
+    let loaded =
+        broker_startup::load_config(cli.config_file.as_deref(), cli.namesrv_addr.as_deref())?;
+    for (key, value) in &loaded.unknown_properties {
+        eprintln!("ignoring unknown property {key}={value}");
+    }
     if let Some(path) = &cli.config_file {
-        let file = PropertiesFile::load(path).map_err(|e| e.to_string())?;
-        for (key, value) in &file.entries {
-            let known = broker
-                .set_property(key, value)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            if known {
-                continue;
-            }
-            // Store paths may be written with `~`, as in RocketMQ's samples.
-            let value = if key.starts_with("storePath") {
-                expand_home(value).display().to_string()
-            } else {
-                value.clone()
-            };
-            match store.set_property(key, &value) {
-                Ok(true) => {}
-                Ok(false) => eprintln!("ignoring unknown property {key}={value}"),
-                Err(e) => {
-                    return Err(format!(
-                        "{}: bad value for property {key}: {e}",
-                        path.display()
-                    ));
-                }
-            }
-        }
         println!("load config properties file OK, {}", path.display());
     }
-    if let Some(addr) = &cli.namesrv_addr {
-        broker.namesrv_addr = addr.clone();
+    let mut broker = loaded.broker_config;
+    if !file_sets(cli, "brokerIP1")? {
+        broker.broker_ip1 = local_address();
+        broker.broker_ip2 = broker.broker_ip1.clone();
     }
-    Ok((broker, store))
+    Ok((broker, loaded.store_config))
+}
+
+/// Whether the `-c` file sets `key` (the file was read once already; a
+/// second read is cheaper than threading the answer through).
+fn file_sets(cli: &Cli, key: &str) -> Result<bool, String> {
+    let Some(path) = &cli.config_file else {
+        return Ok(false);
+    };
+    let file = PropertiesFile::load(path).map_err(|e| e.to_string())?;
+    Ok(file.entries.iter().any(|(k, _)| k == key))
+}
+
+/// This machine's address on its network: the source address of its default
+/// route. Connecting a UDP socket sends nothing; it only asks the kernel
+/// which route it would take. Without any route (offline) the answer is
+/// loopback, which is also the only address that would work.
+fn local_address() -> String {
+    let probe = || -> std::io::Result<std::net::IpAddr> {
+        let socket = std::net::UdpSocket::bind("0.0.0.0:0")?;
+        socket.connect("192.0.2.1:9")?; // TEST-NET-1: reserved, never routed
+        Ok(socket.local_addr()?.ip())
+    };
+    match probe() {
+        Ok(ip) if !ip.is_unspecified() => ip.to_string(),
+        _ => "127.0.0.1".to_string(),
+    }
 }
 
 fn main() -> ExitCode {
@@ -202,10 +217,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> ExitCode {
+    // Before anything can announce "up": see `ShutdownSignal`.
+    let shutdown = server_main::ShutdownSignal::install();
     let name = broker_config.broker_name.clone();
     let store_dir = store_config.store_path_root_dir.clone();
-    let handle = match BrokerController::new(broker_config, store_config) {
-        Ok(c) => match c.start().await {
+    let handle = match broker_startup::create_broker_controller(broker_config, store_config) {
+        Ok(c) => match broker_startup::start(c).await {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("mqbroker: {e}");
@@ -222,7 +239,7 @@ async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> E
         handle.local_addr(),
         store_dir.display()
     );
-    server_main::wait_for_shutdown_signal().await;
+    shutdown.wait().await;
     tracing::info!("shutdown signal received, stopping the broker");
     handle.shutdown().await;
     println!("The broker[{name}] shut down.");

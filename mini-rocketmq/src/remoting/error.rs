@@ -16,7 +16,7 @@ use std::io;
 
 use crate::remoting::code::response_code;
 
-/// The bytes read from a peer do not form a valid frame (facts §1.1, §1.3, §1.4).
+/// The bytes read from a peer do not form a valid frame (Java `NettyDecoder`, `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyDecoder.java`; Java `RemotingSerializable`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingSerializable.java`; Java `RocketMQSerializable`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RocketMQSerializable.java`).
 #[derive(Debug, thiserror::Error)]
 pub enum FrameError {
     /// The length prefix cannot even hold the 4-byte header mark.
@@ -54,6 +54,18 @@ pub enum FrameError {
     /// The peer closed the connection with part of a frame still unread.
     #[error("connection closed in the middle of a frame ({buffered} bytes of it received)")]
     Truncated { buffered: usize },
+
+    /// Growing this connection's buffer for a partial frame would take the
+    /// memory all connections hold for incomplete frames past its limit.
+    #[error(
+        "{wanted} more bytes for an incomplete frame would pass the limit: \
+         {held} of {limit} bytes are held by incomplete frames of all connections"
+    )]
+    MemoryBudgetExhausted {
+        wanted: usize,
+        held: usize,
+        limit: usize,
+    },
 }
 
 /// What a user of the remoting layer (a processor, a client call) can get back.

@@ -2,7 +2,7 @@
 //! `FlushDiskType`, `BrokerRole`, `StorePathConfigHelper`).
 //!
 //! Field names are RocketMQ's property names in snake_case, and the defaults
-//! are RocketMQ's (facts §5), so a `broker.conf` written for the Java broker
+//! are RocketMQ's (Java `MessageStoreConfig`, `store/src/main/java/org/apache/rocketmq/store/config/MessageStoreConfig.java`), so a `broker.conf` written for the Java broker
 //! means the same thing here: [`MessageStoreConfig::set_property`] takes the
 //! camelCase name as it appears in that file.
 //!
@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// How a put becomes durable (facts §5.4).
+/// How a put becomes durable (Java `FlushDiskType`, `store/src/main/java/org/apache/rocketmq/store/config/FlushDiskType.java`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FlushDiskType {
     /// The put returns once the record is in the page cache; a background
@@ -81,7 +81,7 @@ impl FromStr for BrokerRole {
     }
 }
 
-/// Size of one consume-queue entry (`ConsumeQueue.CQ_STORE_UNIT_SIZE`, facts §5.2).
+/// Size of one consume-queue entry (`ConsumeQueue.CQ_STORE_UNIT_SIZE`, `store/src/main/java/org/apache/rocketmq/store/ConsumeQueue.java`).
 pub const CQ_STORE_UNIT_SIZE: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ pub struct MessageStoreConfig {
     pub flush_consume_queue_thorough_interval: u64,
     /// Largest accepted body (4 MiB); a whole record may add up to 64 KiB on top.
     pub max_message_size: usize,
-    /// Verify body CRCs while recovering (facts §5.6).
+    /// Verify body CRCs while recovering (Java `MessageStoreConfig#checkCRCOnRecover`, `store/src/main/java/org/apache/rocketmq/store/config/MessageStoreConfig.java`).
     pub check_crc_on_recover: bool,
     pub broker_role: BrokerRole,
     /// Upper bounds of one pull answered from memory.
@@ -119,7 +119,7 @@ pub struct MessageStoreConfig {
     pub max_transfer_bytes_on_message_in_disk: usize,
     pub max_transfer_count_on_message_in_disk: usize,
     pub access_message_in_memory_max_ratio: u32,
-    /// Build index files for KEYS and UNIQ_KEY (facts §5.3).
+    /// Build index files for KEYS and UNIQ_KEY (Java `MessageStoreConfig#messageIndexEnable`, `store/src/main/java/org/apache/rocketmq/store/config/MessageStoreConfig.java`).
     pub message_index_enable: bool,
     pub max_hash_slot_num: u32,
     pub max_index_num: u32,
@@ -132,6 +132,13 @@ pub struct MessageStoreConfig {
     pub file_reserved_time: u32,
     pub delete_when: String,
     pub disk_max_used_space_ratio: u32,
+    /// Used space (%) of the store's file system above which puts are refused
+    /// (Java `MessageStoreConfig#diskSpaceWarningLevelRatio`, read by
+    /// `DefaultMessageStore.CleanCommitLogService#isSpaceToDelete`).
+    pub disk_space_warning_level_ratio: u32,
+    /// Used space (%) at or below which a full disk counts as writable again
+    /// (Java `diskSpaceCleanForciblyRatio`; between the two the state holds).
+    pub disk_space_clean_forcibly_ratio: u32,
     /// A put that holds the lock longer than this makes later puts fail fast with OS_PAGE_CACHE_BUSY (ms).
     pub os_page_cache_busy_timeout_mills: u64,
     /// Write record layout v2 for topics longer than 127 bytes.
@@ -181,6 +188,8 @@ impl Default for MessageStoreConfig {
             file_reserved_time: 72,
             delete_when: "04".to_owned(),
             disk_max_used_space_ratio: 75,
+            disk_space_warning_level_ratio: 90,
+            disk_space_clean_forcibly_ratio: 85,
             os_page_cache_busy_timeout_mills: 1000,
             auto_message_version_on_topic_len: true,
             message_delay_level: "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h"
@@ -227,6 +236,11 @@ impl MessageStoreConfig {
 
     pub fn abort_path(&self) -> PathBuf {
         self.store_path_root_dir.join("abort")
+    }
+
+    /// Where recovery reports damaged CommitLog ranges (ours; RocketMQ has none).
+    pub fn quarantine_dir(&self) -> PathBuf {
+        self.store_path_root_dir.join("quarantine")
     }
 
     pub fn root(&self) -> &Path {
@@ -288,6 +302,8 @@ impl MessageStoreConfig {
             "fileReservedTime" => self.file_reserved_time = parse(key, v)?,
             "deleteWhen" => self.delete_when = v.to_owned(),
             "diskMaxUsedSpaceRatio" => self.disk_max_used_space_ratio = parse(key, v)?,
+            "diskSpaceWarningLevelRatio" => self.disk_space_warning_level_ratio = parse(key, v)?,
+            "diskSpaceCleanForciblyRatio" => self.disk_space_clean_forcibly_ratio = parse(key, v)?,
             "osPageCacheBusyTimeOutMills" => self.os_page_cache_busy_timeout_mills = parse(key, v)?,
             "autoMessageVersionOnTopicLen" => {
                 self.auto_message_version_on_topic_len = parse(key, v)?
@@ -383,6 +399,14 @@ impl MessageStoreConfig {
             (
                 "diskMaxUsedSpaceRatio",
                 self.disk_max_used_space_ratio.to_string(),
+            ),
+            (
+                "diskSpaceWarningLevelRatio",
+                self.disk_space_warning_level_ratio.to_string(),
+            ),
+            (
+                "diskSpaceCleanForciblyRatio",
+                self.disk_space_clean_forcibly_ratio.to_string(),
             ),
             (
                 "osPageCacheBusyTimeOutMills",

@@ -6,16 +6,23 @@
 //! existence and auto-creation, the queue id; what the broker adds to a
 //! message) and the consumer's "send back" of a message it could not process
 //! (`consumerSendMsgBack`); `SendMessageProcessor` holds the single and batch
-//! sends. This file is that base, as a second `impl` block of
-//! [`SendMessageProcessor`].
+//! sends. This file is that base: [`AbstractSendMessageProcessor`] holds the
+//! services every send uses, and
+//! [`SendMessageProcessor`](super::send_message_processor::SendMessageProcessor)
+//! contains one (Rust has composition where Java has inheritance).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
 
 use super::error_response;
 use super::invalid_header;
-use super::send_message_processor::SendMessageProcessor;
+use crate::broker::broker_config::BrokerConfig;
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::message::{
     Message, MessageExt, MessageExtBrokerInner, MessageVersion, tags_string_to_tags_code,
 };
@@ -31,6 +38,8 @@ use crate::remoting::code::response_code;
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::protocol::header::client_manage::ConsumerSendMsgBackRequestHeader;
 use crate::remoting::protocol::header::send::SendMessageRequestHeader;
+use crate::store::config::MessageStoreConfig;
+use crate::store::message_store::DefaultMessageStore;
 
 /// `TopicSysFlag` bits for unit-mode topics.
 pub(super) const FLAG_UNIT: i32 = 0x1;
@@ -38,14 +47,57 @@ pub(super) const FLAG_UNIT_SUB: i32 = 0x2;
 /// Queues of a `%DLQ%<group>` topic (Java `DLQ_NUMS_PER_GROUP`).
 pub(super) const DLQ_NUMS_PER_GROUP: i32 = 1;
 
-impl SendMessageProcessor {
+/// The services every kind of send uses.
+pub struct AbstractSendMessageProcessor {
+    pub(super) broker_config: Arc<BrokerConfig>,
+    pub(super) store_config: Arc<MessageStoreConfig>,
+    pub(super) store: DefaultMessageStore,
+    pub(super) topic_config_manager: Arc<TopicConfigManager>,
+    pub(super) subscription_group_manager: Arc<SubscriptionGroupManager>,
+    /// Registers a topic a send created before the send is answered.
+    pub(super) topic_route_registration: Arc<TopicRouteRegistration>,
+    /// `brokerIP1:listenPort`, written into every stored message.
+    pub(super) store_host: SocketAddr,
+    /// Picks a queue when the producer sent `queueId < 0`. Round robin is
+    /// as good as Java's random pick for spreading load, and cheaper.
+    next_queue: AtomicU32,
+}
+
+impl AbstractSendMessageProcessor {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        broker_config: Arc<BrokerConfig>,
+        store_config: Arc<MessageStoreConfig>,
+        store: DefaultMessageStore,
+        topic_config_manager: Arc<TopicConfigManager>,
+        subscription_group_manager: Arc<SubscriptionGroupManager>,
+        topic_route_registration: Arc<TopicRouteRegistration>,
+        store_host: SocketAddr,
+    ) -> Self {
+        AbstractSendMessageProcessor {
+            broker_config,
+            store_config,
+            store,
+            topic_config_manager,
+            subscription_group_manager,
+            topic_route_registration,
+            store_host,
+            next_queue: AtomicU32::new(0),
+        }
+    }
+
+    pub(super) fn pick_queue(&self, write_queue_nums: i32) -> i32 {
+        let n = write_queue_nums.max(1) as u32;
+        (self.next_queue.fetch_add(1, Ordering::Relaxed) % n) as i32
+    }
+
     /// Java `TopicConfigManager#registerBrokerData` after an auto-creation:
     /// the first send to a new topic is answered only once the name servers
     /// know the topic, so a consumer that looks the route up right after the
     /// producer's SEND_OK finds it (Java registers synchronously here too).
     /// Later changes are registered in the background by the controller.
     pub(super) async fn register_new_topic(&self) {
-        self.broker.register_broker_all().await;
+        self.topic_route_registration.register_broker_data().await;
     }
 
     /// Java `AbstractSendMessageProcessor#msgCheck`: every reason to refuse a
@@ -56,13 +108,12 @@ impl SendMessageProcessor {
         channel: &Channel,
         header: &SendMessageRequestHeader,
     ) -> Result<(Arc<TopicConfig>, bool), Box<RemotingCommand>> {
-        let broker = &self.broker;
-        if !perm::is_writeable(broker.broker_config.broker_permission) {
+        if !perm::is_writeable(self.broker_config.broker_permission) {
             return Err(Box::new(error_response(
                 response_code::NO_PERMISSION,
                 format!(
                     "the broker[{}] sending message is forbidden",
-                    broker.broker_config.broker_ip1
+                    self.broker_config.broker_ip1
                 ),
             )));
         }
@@ -80,55 +131,20 @@ impl SendMessageProcessor {
             )));
         }
         let mut created_now = false;
-        let topic_config = match broker
-            .topic_config_manager
-            .select_topic_config(&header.topic)
-        {
+        let topic_config = match self.topic_config_manager.select_topic_config(&header.topic) {
             Some(tc) => tc,
-            None => {
-                let unit = header.unit_mode.unwrap_or(false);
-                let is_retry = mix_all::is_retry_topic(&header.topic);
-                let topic_sys_flag = match (unit, is_retry) {
-                    (false, _) => 0,
-                    (true, true) => FLAG_UNIT_SUB,
-                    (true, false) => FLAG_UNIT,
-                };
-                let remote = channel.remote_addr().to_string();
-                tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
-                let created = broker
-                    .topic_config_manager
-                    .create_topic_in_send_message_method(
-                        &header.topic,
-                        &header.default_topic,
-                        &remote,
-                        header.default_topic_queue_nums,
-                        topic_sys_flag,
-                    );
-                let created = created.or_else(|| {
-                    is_retry.then(|| {
-                        broker
-                            .topic_config_manager
-                            .create_topic_in_send_message_back_method(
-                                &header.topic,
-                                1,
-                                perm::PERM_READ | perm::PERM_WRITE,
-                                topic_sys_flag,
-                            )
-                    })
-                });
-                match created {
-                    Some(tc) => {
-                        created_now = true;
-                        tc
-                    }
-                    None => {
-                        return Err(Box::new(error_response(
-                            response_code::TOPIC_NOT_EXIST,
-                            format!("topic[{}] not exist, apply first please!", header.topic),
-                        )));
-                    }
+            None => match self.create_topic_for_send(channel, header) {
+                Some(tc) => {
+                    created_now = true;
+                    tc
                 }
-            }
+                None => {
+                    return Err(Box::new(error_response(
+                        response_code::TOPIC_NOT_EXIST,
+                        format!("topic[{}] not exist, apply first please!", header.topic),
+                    )));
+                }
+            },
         };
         let id_valid = topic_config
             .write_queue_nums
@@ -151,10 +167,51 @@ impl SendMessageProcessor {
         Ok((topic_config, created_now))
     }
 
+    /// The auto-creation half of `msgCheck`: a topic nobody created yet is
+    /// made from its template (`TBW102`, when `autoCreateTopicEnable`) by
+    /// `TopicConfigManager#createTopicInSendMessageMethod`; a retry topic is
+    /// made anyway, with one queue. `None`: the topic may not be created.
+    fn create_topic_for_send(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+    ) -> Option<Arc<TopicConfig>> {
+        let unit = header.unit_mode.unwrap_or(false);
+        let is_retry = mix_all::is_retry_topic(&header.topic);
+        let topic_sys_flag = match (unit, is_retry) {
+            (false, _) => 0,
+            (true, true) => FLAG_UNIT_SUB,
+            (true, false) => FLAG_UNIT,
+        };
+        let remote = channel.remote_addr().to_string();
+        tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
+        let created = self
+            .topic_config_manager
+            .create_topic_in_send_message_method(
+                &header.topic,
+                &header.default_topic,
+                &remote,
+                header.default_topic_queue_nums,
+                topic_sys_flag,
+            );
+        created.or_else(|| {
+            is_retry.then(|| {
+                self.topic_config_manager
+                    .create_topic_in_send_message_back_method(
+                        &header.topic,
+                        1,
+                        perm::PERM_READ | perm::PERM_WRITE,
+                        topic_sys_flag,
+                    )
+                    .0
+            })
+        })
+    }
+
     /// The store would refuse an oversized body too; refusing it here gives
     /// the producer a remark that names the limit.
     pub(super) fn check_body(&self, body: &Bytes, topic: &str) -> Option<RemotingCommand> {
-        let max = self.broker.store_config.max_message_size;
+        let max = self.store_config.max_message_size;
         if body.len() > max {
             tracing::warn!(
                 topic,
@@ -178,7 +235,7 @@ impl SendMessageProcessor {
             response_code::NO_PERMISSION,
             format!(
                 "the broker[{}] sending transaction message is forbidden",
-                self.broker.broker_config.broker_ip1
+                self.broker_config.broker_ip1
             ),
         )
     }
@@ -192,7 +249,7 @@ impl SendMessageProcessor {
         properties: &mut String,
         scan: &ProducerProperties,
     ) -> String {
-        let config = &self.broker.broker_config;
+        let config = &self.broker_config;
         properties.reserve(96);
         let uniq_key = match &scan.uniq_key {
             Some(k) => k.clone(),
@@ -229,11 +286,10 @@ impl SendMessageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(&request, &e),
         };
-        let broker = &self.broker;
         if let Err(e) = topic_validator::validate_group(&header.group) {
             return error_response(response_code::INVALID_PARAMETER, e.to_string());
         }
-        let Some(group_config) = broker
+        let Some(group_config) = self
             .subscription_group_manager
             .find_subscription_group_config(&header.group)
         else {
@@ -242,12 +298,12 @@ impl SendMessageProcessor {
                 format!("subscription group not exist, {}", header.group),
             );
         };
-        if !perm::is_writeable(broker.broker_config.broker_permission) {
+        if !perm::is_writeable(self.broker_config.broker_permission) {
             return error_response(
                 response_code::NO_PERMISSION,
                 format!(
                     "the broker[{}] sending message is forbidden",
-                    broker.broker_config.broker_ip1
+                    self.broker_config.broker_ip1
                 ),
             );
         }
@@ -255,7 +311,7 @@ impl SendMessageProcessor {
             // The group asked for no retries: the message is dropped.
             return RemotingCommand::new_response(response_code::SUCCESS, None);
         }
-        let Some(msg) = broker.store.look_message_by_offset(header.offset) else {
+        let Some(msg) = self.store.look_message_by_offset(header.offset) else {
             return error_response(
                 response_code::SYSTEM_ERROR,
                 format!("look message by offset failed, {}", header.offset),
@@ -277,14 +333,17 @@ impl SendMessageProcessor {
             )
         };
         let topic_sys_flag = if header.unit_mode { FLAG_UNIT_SUB } else { 0 };
-        let topic_config = broker
-            .topic_config_manager
+        // Created (and registered) before the answer, so the consumer that
+        // pulls its retries finds the route at once.
+        let topic_config = self
+            .topic_route_registration
             .create_topic_in_send_message_back_method(
                 &topic,
                 queue_nums,
                 perm::PERM_READ | perm::PERM_WRITE,
                 topic_sys_flag,
-            );
+            )
+            .await;
         if !perm::is_writeable(topic_config.perm) {
             return error_response(
                 response_code::NO_PERMISSION,
@@ -292,6 +351,36 @@ impl SendMessageProcessor {
             );
         }
 
+        if to_dlq {
+            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
+                "message sent back too often, moved to the dead-letter queue");
+        }
+        let inner = self.build_send_back_message(&header, msg, topic, queue_id, to_dlq);
+        let result = self.store.put_message(inner).await;
+        if result.is_ok() {
+            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
+                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
+            RemotingCommand::new_response(response_code::SUCCESS, None)
+        } else {
+            error_response(
+                response_code::SYSTEM_ERROR,
+                result.status.name().to_string(),
+            )
+        }
+    }
+
+    /// The copy that goes back: the original's body, flag, sys flag and born
+    /// time and host, one more reconsume, and properties that remember where
+    /// it came from (`RETRY_TOPIC`, `ORIGIN_MESSAGE_ID`, and
+    /// `DLQ_ORIGIN_TOPIC` for the dead-letter queue).
+    fn build_send_back_message(
+        &self,
+        header: &ConsumerSendMsgBackRequestHeader,
+        msg: MessageExt,
+        topic: String,
+        queue_id: i32,
+        to_dlq: bool,
+    ) -> MessageExtBrokerInner {
         let mut properties = msg.message.properties.clone();
         properties
             .entry(PROPERTY_RETRY_TOPIC.to_string())
@@ -310,8 +399,6 @@ impl SendMessageProcessor {
                 PROPERTY_DLQ_ORIGIN_TOPIC.to_string(),
                 msg.message.topic.clone(),
             );
-            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
-                "message sent back too often, moved to the dead-letter queue");
         }
         properties.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
 
@@ -334,7 +421,7 @@ impl SendMessageProcessor {
                 sys_flag: msg.sys_flag,
                 born_timestamp: msg.born_timestamp,
                 born_host: msg.born_host,
-                store_host: broker.store_host(),
+                store_host: self.store_host,
                 reconsume_times: msg.reconsume_times + 1,
                 ..MessageExt::default()
             },
@@ -342,18 +429,7 @@ impl SendMessageProcessor {
             tags_code,
         };
         inner.refresh_version();
-
-        let result = broker.store.put_message(inner).await;
-        if result.is_ok() {
-            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
-                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
-            RemotingCommand::new_response(response_code::SUCCESS, None)
-        } else {
-            error_response(
-                response_code::SYSTEM_ERROR,
-                result.status.name().to_string(),
-            )
-        }
+        inner
     }
 }
 

@@ -7,14 +7,15 @@
 //!    non-empty body no larger than `max_message_size` (Java `Validators`).
 //! 2. **Route**: the cached `TopicPublishInfo`, or a name-server lookup, or —
 //!    for a topic nobody created yet — `TBW102`'s route, so that the broker
-//!    creates the topic when the message arrives (facts §6.3).
+//!    creates the topic when the message arrives (Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`).
 //! 3. **Pick a queue** with `MQFaultStrategy`: round robin, and never the
 //!    broker the previous attempt of *this* send failed on.
 //! 4. **Send** with a SEND_MESSAGE_V2 header (SEND_BATCH_MESSAGE for a batch).
 //! 5. **On failure, retry** on another queue — up to
 //!    `retry_times_when_send_failed` (2) more times — but only for failures
 //!    another broker might not have: no answer at all, or the response codes
-//!    of facts §3.1 (TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
+//!    in Java `DefaultMQProducer#retryResponseCodes`
+//!    (`client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`: TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
 //!    SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID, NOT_IN_CURRENT_UNIT, GO_AWAY).
 //!    Any other code (a message the broker finds illegal, say) would fail
 //!    the same way everywhere, so it is returned at once.
@@ -32,13 +33,13 @@ use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
 use tokio::time::Instant;
 
+use crate::client::client_config::ClientConfig;
 use crate::client::client_instance::MQClientInstance;
 use crate::client::exception::{MQClientError, MQResult};
+use crate::client::mq_client_api::send_result::{SendResult, SendStatus};
 use crate::client::mq_client_api::{CommunicationMode, SendRequest};
 use crate::client::now_millis;
-use crate::client::producer::default_mq_producer::ProducerConfig;
 use crate::client::producer::latency_fault_tolerance::MQFaultStrategy;
-use crate::client::producer::send_result::{SendResult, SendStatus};
 use crate::client::topic_publish_info::TopicPublishInfo;
 use crate::common::message::Message;
 use crate::common::message_batch;
@@ -50,6 +51,53 @@ use crate::common::sysflag::MessageSysFlag;
 use crate::common::topic_validator;
 use crate::remoting::code::response_code;
 use crate::remoting::protocol::header::SendMessageRequestHeader;
+
+/// Java `DefaultMQProducer`'s settings (the fields it adds to `ClientConfig`).
+#[derive(Debug, Clone)]
+pub struct ProducerConfig {
+    /// Producers of one group are interchangeable for the broker (it picks
+    /// any of them for a transaction check-back). Default `DEFAULT_PRODUCER`.
+    pub producer_group: String,
+    /// The template topic for auto-created topics (`TBW102`).
+    pub create_topic_key: String,
+    /// Queues per broker for an auto-created topic (4).
+    pub default_topic_queue_nums: i32,
+    /// Deadline of one whole send, retries included (3 s).
+    pub send_msg_timeout: Duration,
+    /// Bodies at least this large are zlib-compressed (4096 bytes).
+    pub compress_msg_body_over_howmuch: usize,
+    /// Extra attempts after a failed sync send (2, so 3 tries).
+    pub retry_times_when_send_failed: u32,
+    /// Extra attempts after a failed async send (2).
+    pub retry_times_when_send_async_failed: u32,
+    /// Also retry when the broker stored the message but reports a flush or
+    /// slave timeout (false: such a message is stored; sending it again
+    /// would duplicate it).
+    pub retry_another_broker_when_not_store_ok: bool,
+    /// Largest body accepted (4 MiB, the broker's default too).
+    pub max_message_size: usize,
+    /// Turns on the latency penalty box of `MQFaultStrategy` (false).
+    pub send_latency_fault_enable: bool,
+    pub client_config: ClientConfig,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            producer_group: mix_all::DEFAULT_PRODUCER_GROUP.to_string(),
+            create_topic_key: topic_validator::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
+            default_topic_queue_nums: 4,
+            send_msg_timeout: Duration::from_secs(3),
+            compress_msg_body_over_howmuch: 4096,
+            retry_times_when_send_failed: 2,
+            retry_times_when_send_async_failed: 2,
+            retry_another_broker_when_not_store_ok: false,
+            max_message_size: 4 * 1024 * 1024,
+            send_latency_fault_enable: false,
+            client_config: ClientConfig::default(),
+        }
+    }
+}
 
 /// Java `DefaultMQProducerImpl`: the state a producer's clones share.
 pub(super) struct DefaultMQProducerImpl {
@@ -238,18 +286,11 @@ impl DefaultMQProducerImpl {
                 }
             }
         }
-        let cause = last_error.map_or_else(|| "no queue available".to_string(), |e| e.to_string());
-        let code = response_code::SYSTEM_ERROR;
-        Err(MQClientError::client_with_code(
-            code,
-            format!(
-                "send [{}] times, still failed, cost [{}]ms, topic: {}, brokers sent: {:?}: {}",
-                brokers_sent.len(),
-                begin.elapsed().as_millis(),
-                prepared.topic,
-                brokers_sent,
-                cause
-            ),
+        Err(send_failed(
+            &prepared.topic,
+            &brokers_sent,
+            begin,
+            last_error,
         ))
     }
 
@@ -329,10 +370,31 @@ impl DefaultMQProducerImpl {
     /// Java `batch()` + `send(MessageBatch)`.
     pub(super) async fn send_batch(
         &self,
-        mut msgs: Vec<Message>,
+        msgs: Vec<Message>,
         mq: Option<&MessageQueue>,
         timeout: Duration,
     ) -> MQResult<SendResult> {
+        let prepared = self.batch(msgs)?;
+        let begin = Instant::now();
+        match mq {
+            Some(mq) => {
+                self.find_publish_info(&prepared.topic).await?;
+                self.send_kernel_impl(&prepared, mq, CommunicationMode::Sync, timeout)
+                    .await
+            }
+            None => {
+                let info = self.find_publish_info(&prepared.topic).await?;
+                self.send_with_retries(&prepared, &info, CommunicationMode::Sync, timeout, begin)
+                    .await
+            }
+        }
+    }
+
+    /// Java `DefaultMQProducer#batch`: check that the messages may travel
+    /// together (one topic, not a retry topic, no delay, non-empty bodies,
+    /// within the size limit), give each its UNIQ_KEY, and encode them into
+    /// one SEND_BATCH_MESSAGE body.
+    fn batch(&self, mut msgs: Vec<Message>) -> MQResult<PreparedMessage> {
         let Some(first) = msgs.first() else {
             return Err(MQClientError::client_with_code(
                 response_code::MESSAGE_ILLEGAL,
@@ -400,7 +462,7 @@ impl DefaultMQProducerImpl {
             crate::common::message_const::PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.to_string(),
             message_client_id::create_uniq_id(),
         );
-        let prepared = PreparedMessage {
+        Ok(PreparedMessage {
             properties: message_decoder::message_properties_to_string(&batch_props),
             body: body.freeze(),
             topic,
@@ -408,24 +470,30 @@ impl DefaultMQProducerImpl {
             sys_flag: 0,
             msg_id: msg_ids,
             batch: true,
-        };
-        let begin = Instant::now();
-        match mq {
-            Some(mq) => {
-                self.find_publish_info(&prepared.topic).await?;
-                self.send_kernel_impl(&prepared, mq, CommunicationMode::Sync, timeout)
-                    .await
-            }
-            None => {
-                let info = self.find_publish_info(&prepared.topic).await?;
-                self.send_with_retries(&prepared, &info, CommunicationMode::Sync, timeout, begin)
-                    .await
-            }
-        }
+        })
     }
 }
 
-/// The failures another queue might not have (facts §3.1), plus every
+/// The error after the last attempt (Java `sendDefaultImpl`'s "Send [n]
+/// times, still failed").
+fn send_failed(
+    topic: &str,
+    brokers_sent: &[String],
+    begin: Instant,
+    last_error: Option<MQClientError>,
+) -> MQClientError {
+    let cause = last_error.map_or_else(|| "no queue available".to_string(), |e| e.to_string());
+    MQClientError::client_with_code(
+        response_code::SYSTEM_ERROR,
+        format!(
+            "send [{}] times, still failed, cost [{}]ms, topic: {topic}, brokers sent: {brokers_sent:?}: {cause}",
+            brokers_sent.len(),
+            begin.elapsed().as_millis(),
+        ),
+    )
+}
+
+/// The failures another queue might not have (Java `DefaultMQProducer#retryResponseCodes`, `client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`), plus every
 /// failure to get an answer at all.
 fn is_retryable(e: &MQClientError) -> bool {
     match e {
