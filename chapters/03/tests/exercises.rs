@@ -108,10 +108,7 @@ fn exercise_refuse_system_topic_names() {
         .select_topic_config("SCHEDULE_TOPIC_XXXX")
         .unwrap();
     assert_eq!(schedule.write_queue_nums, 18);
-    assert_eq!(
-        env.create_topic("rmq_sys_mine").code,
-        response_code::SYSTEM_ERROR
-    );
+    assert_eq!(env.create_topic("rmq_sys_mine").code, response_code::SYSTEM_ERROR);
     assert_eq!(env.create_topic("TopicTest").code, response_code::SUCCESS);
 }
 
@@ -129,16 +126,10 @@ fn exercise_delete_topic_in_broker() {
     let manager = env.broker.topic_config_manager();
     let before = manager.build_serialize_wrapper().data_version.counter;
 
-    let response = env.send(
-        request_code::DELETE_TOPIC_IN_BROKER,
-        &[("topic", "TopicTest")],
-    );
+    let response = env.send(request_code::DELETE_TOPIC_IN_BROKER, &[("topic", "TopicTest")]);
     assert_eq!(response.code, response_code::SUCCESS);
     assert!(manager.select_topic_config("TopicTest").is_none());
-    assert_eq!(
-        manager.build_serialize_wrapper().data_version.counter,
-        before + 1
-    );
+    assert_eq!(manager.build_serialize_wrapper().data_version.counter, before + 1);
 
     // What a restart would load.
     let file = env.store_root.path().join("config").join("topics.json");

@@ -197,48 +197,18 @@ pub fn run_scenario() {
     let _ = producer.get_topic_route_info_from_name_server(NAMESRV, AUTO_CREATE_TOPIC_KEY_TOPIC);
 
     scene!("t=2s: the first send to TopicTest creates it from TBW102");
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicTest", "TagA", "Hello RocketMQ 0"),
-        0,
-    );
+    send(&producer, &clock, &Message::new("TopicTest", "TagA", "Hello RocketMQ 0"), 0);
 
     scene!("t=3s: queue offsets count per queue; commit-log offsets count bytes");
     clock.advance_to(3_000);
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicTest", "TagB", "Hello RocketMQ 1"),
-        0,
-    );
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicTest", "TagA", "Hello RocketMQ 2"),
-        1,
-    );
+    send(&producer, &clock, &Message::new("TopicTest", "TagB", "Hello RocketMQ 1"), 0);
+    send(&producer, &clock, &Message::new("TopicTest", "TagA", "Hello RocketMQ 2"), 1);
 
     scene!("t=4s: three sends the broker refuses");
     clock.advance_to(4_000);
-    send(
-        &producer,
-        &clock,
-        &Message::new("Topic#1", "", "bad name"),
-        0,
-    );
+    send(&producer, &clock, &Message::new("Topic#1", "", "bad name"), 0);
     let too_big = vec![b'x'; DEFAULT_MAX_MESSAGE_SIZE + 1];
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicTest", "", too_big),
-        1,
-    );
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicRO", "", "not writable"),
-        0,
-    );
+    send(&producer, &clock, &Message::new("TopicTest", "", too_big), 1);
+    send(&producer, &clock, &Message::new("TopicRO", "", "not writable"), 0);
 }
 // ANCHOR_END: scenario

@@ -102,10 +102,7 @@ fn exercise_leftover_tbw102_is_no_template() {
     };
     let second = start_broker(&network, &store_root, config);
     let manager = second.topic_config_manager();
-    assert!(
-        manager.select_topic_config("TBW102").is_some(),
-        "loaded from the file"
-    );
+    assert!(manager.select_topic_config("TBW102").is_some(), "loaded from the file");
 
     let producer = MQClientAPIImpl::new("producer", Box::new(network.client("127.0.0.1:50000")));
     let result = send(&producer, &Message::new("TopicTets", "", "typo"), 0);
@@ -134,11 +131,7 @@ fn exercise_negative_queue_id_lets_the_broker_pick() {
     for i in 0..4 {
         let msg = Message::new("TopicTest", "", format!("m{i}"));
         let result = send(&producer, &msg, -1).expect("the broker picks a queue");
-        assert!(
-            (0..4).contains(&result.queue_id),
-            "queue {}",
-            result.queue_id
-        );
+        assert!((0..4).contains(&result.queue_id), "queue {}", result.queue_id);
     }
 }
 
@@ -156,10 +149,7 @@ fn exercise_properties_longer_than_32k_are_illegal() {
     let broker = start_broker(&network, &store_root, BrokerConfig::default());
     let producer = MQClientAPIImpl::new("producer", Box::new(network.client("127.0.0.1:50000")));
     let msg = Message::new("TopicTest", "", "small body").with_keys(&"k".repeat(40_000));
-    assert_eq!(
-        code(send(&producer, &msg, 0)),
-        response_code::MESSAGE_ILLEGAL
-    );
+    assert_eq!(code(send(&producer, &msg, 0)), response_code::MESSAGE_ILLEGAL);
     assert_eq!(broker.message_store().get_max_phy_offset(), 0);
     let fine = Message::new("TopicTest", "", "small body").with_keys("k1 k2");
     assert_eq!(code(send(&producer, &fine, 0)), response_code::SUCCESS);

@@ -217,12 +217,7 @@ pub fn run_scenario() {
     clock.advance_to(1_000);
     let producer = MQClientAPIImpl::new("producer", Box::new(network.client("10.0.0.50:50000")));
     for (i, tag) in ["TagA", "TagB", "TagA"].into_iter().enumerate() {
-        send(
-            &producer,
-            &clock,
-            &Message::new("TopicTest", tag, format!("Hello {i}")),
-            0,
-        );
+        send(&producer, &clock, &Message::new("TopicTest", tag, format!("Hello {i}")), 0);
     }
 
     scene!("t=2s: the consumer pulls from offset 0, subscribed to TagA");

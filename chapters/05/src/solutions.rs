@@ -92,18 +92,16 @@ struct OffsetQueryProcessor {
 impl RequestProcessor for OffsetQueryProcessor {
     fn process_request(&self, _channel: &Channel, request: RemotingCommand) -> RemotingCommand {
         let ext = &request.ext_fields;
-        let (topic, queue_id) = match (
-            required(ext, "topic"),
-            required_parsed::<i32>(ext, "queueId"),
-        ) {
-            (Ok(topic), Ok(queue_id)) => (topic, queue_id),
-            (Err(e), _) | (_, Err(e)) => {
-                return RemotingCommand::create_response_command(
-                    response_code::SYSTEM_ERROR,
-                    Some(e.to_string()),
-                );
-            }
-        };
+        let (topic, queue_id) =
+            match (required(ext, "topic"), required_parsed::<i32>(ext, "queueId")) {
+                (Ok(topic), Ok(queue_id)) => (topic, queue_id),
+                (Err(e), _) | (_, Err(e)) => {
+                    return RemotingCommand::create_response_command(
+                        response_code::SYSTEM_ERROR,
+                        Some(e.to_string()),
+                    );
+                }
+            };
         let offset = match request.code {
             request_code::GET_MAX_OFFSET => {
                 self.message_store.get_max_offset_in_queue(&topic, queue_id)

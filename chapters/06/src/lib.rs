@@ -208,12 +208,7 @@ pub fn run_scenario() {
     scene!("t=1s: a producer sends one TagA message to TopicTest-0 (chapter 04)");
     clock.advance_to(1_000);
     let producer = MQClientAPIImpl::new("producer", Box::new(network.client("10.0.0.50:50000")));
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicTest", "TagA", "Hello 0"),
-        0,
-    );
+    send(&producer, &clock, &Message::new("TopicTest", "TagA", "Hello 0"), 0);
 
     scene!("t=2s: the consumer pulls from 0 and gets it at once");
     clock.advance_to(2_000);
@@ -228,12 +223,7 @@ pub fn run_scenario() {
 
     scene!("t=6s: a message arrives and wakes the held pull");
     clock.advance_to(6_000);
-    send(
-        &producer,
-        &clock,
-        &Message::new("TopicTest", "TagA", "Hello 1"),
-        0,
-    );
+    send(&producer, &clock, &Message::new("TopicTest", "TagA", "Hello 1"), 0);
 
     scene!("t=7s: the consumer pulls from 2 and is held again");
     clock.advance_to(7_000);

@@ -122,11 +122,7 @@ impl TopicConfigManager {
             let verb = if old.is_some() { "updated" } else { "created" };
             (format!("{topic} {verb}"), table.data_version.counter)
         };
-        step!(
-            self.actor,
-            "TopicConfigManager#updateTopicConfig",
-            "{topic}, dataVersion={version}"
-        );
+        step!(self.actor, "TopicConfigManager#updateTopicConfig", "{topic}, dataVersion={version}");
         self.persist_and_trace();
     }
     // ANCHOR_END: update_topic_config

@@ -57,11 +57,7 @@ impl MQClientAPIImpl {
         };
         let request =
             RemotingCommand::create_request_command(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
-        step!(
-            self.actor,
-            JAVA,
-            "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}"
-        );
+        step!(self.actor, JAVA, "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}");
 
         let response = self.remoting_client.invoke_sync(namesrv_addr, request)?;
         let code = response.code;
@@ -80,13 +76,7 @@ impl MQClientAPIImpl {
         }
         let body = response.body.unwrap_or_default();
         let route: TopicRouteData = serde_json::from_slice(&body).map_err(RemotingError::from)?;
-        step!(
-            self.actor,
-            JAVA,
-            "<- SUCCESS(0) body={}B: {}",
-            body.len(),
-            route.summary()
-        );
+        step!(self.actor, JAVA, "<- SUCCESS(0) body={}B: {}", body.len(), route.summary());
         Ok(route)
     }
     // ANCHOR_END: get_topic_route_info_from_name_server

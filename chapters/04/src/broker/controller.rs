@@ -137,17 +137,10 @@ impl BrokerController {
     /// now, then again every `registerNameServerPeriod` (first after 10 s).
     /// Each registration is also the broker's heartbeat.
     pub fn start(self: &Arc<Self>) {
-        let (name, addr) = (
-            &self.broker_config.broker_name,
-            self.broker_config.broker_addr(),
-        );
+        let (name, addr) = (&self.broker_config.broker_name, self.broker_config.broker_addr());
         if let Some(server) = &self.remoting_server {
             self.network.listen(&addr, server.clone());
-            step!(
-                name,
-                "BrokerController#start",
-                "remotingServer listening at {addr}"
-            );
+            step!(name, "BrokerController#start", "remotingServer listening at {addr}");
         }
         self.register_broker_all();
         let period = self

@@ -63,11 +63,7 @@ impl MQClientAPIImpl {
         };
         let request =
             RemotingCommand::create_request_command(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
-        step!(
-            self.actor,
-            JAVA,
-            "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}"
-        );
+        step!(self.actor, JAVA, "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}");
 
         let response = self.remoting_client.invoke_sync(namesrv_addr, request)?;
         let code = response.code;
@@ -86,13 +82,7 @@ impl MQClientAPIImpl {
         }
         let body = response.body.unwrap_or_default();
         let route: TopicRouteData = serde_json::from_slice(&body).map_err(RemotingError::from)?;
-        step!(
-            self.actor,
-            JAVA,
-            "<- SUCCESS(0) body={}B: {}",
-            body.len(),
-            route.summary()
-        );
+        step!(self.actor, JAVA, "<- SUCCESS(0) body={}B: {}", body.len(), route.summary());
         Ok(route)
     }
     // ANCHOR_END: get_topic_route_info_from_name_server
@@ -181,15 +171,9 @@ impl MQClientAPIImpl {
             response_code::SLAVE_NOT_AVAILABLE => SendStatus::SlaveNotAvailable,
             _ => {
                 let remark = response.remark.unwrap_or_default();
-                let (name, first_line) = (
-                    response_code_name(code),
-                    remark.lines().next().unwrap_or(""),
-                );
-                step!(
-                    self.actor,
-                    JAVA,
-                    "<- {name}({code}) remark=\"{first_line}\""
-                );
+                let (name, first_line) =
+                    (response_code_name(code), remark.lines().next().unwrap_or(""));
+                step!(self.actor, JAVA, "<- {name}({code}) remark=\"{first_line}\"");
                 return Err(MQClientError::Response { code, remark });
             }
         };

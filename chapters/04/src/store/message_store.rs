@@ -199,10 +199,7 @@ mod tests {
             .put_message(msg("A", 0, b"z"))
             .append_message_result
             .unwrap();
-        assert_eq!(
-            (a0.logics_offset, a1.logics_offset, a0b.logics_offset),
-            (0, 0, 1)
-        );
+        assert_eq!((a0.logics_offset, a1.logics_offset, a0b.logics_offset), (0, 0, 1));
         // 91 fixed bytes + 1 body + 1 topic, no properties.
         assert_eq!(a0.wrote_bytes, 93);
         assert_eq!((a1.wrote_offset, a0b.wrote_offset), (93, 186));

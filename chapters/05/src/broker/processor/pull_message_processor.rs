@@ -196,11 +196,7 @@ impl PullMessageProcessor {
     /// A refusal before the read; the remark reaches the consumer.
     fn refuse(&self, code: i32, remark: String) -> RemotingCommand {
         let name = response_code_name(code);
-        step!(
-            self.actor,
-            "PullMessageProcessor#processRequest",
-            "refused: {name}({code})"
-        );
+        step!(self.actor, "PullMessageProcessor#processRequest", "refused: {name}({code})");
         RemotingCommand::create_response_command(code, Some(remark))
     }
 }
