@@ -133,11 +133,8 @@ impl BrokerController {
             }
         });
         *self.lock_register_task() = Some(task);
-        step!(
-            name,
-            "BrokerController#start",
-            "registerBrokerAll again every {period}ms, first in 10000ms"
-        );
+        let facts = format!("registerBrokerAll again every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#start", "{facts}");
     }
     // ANCHOR_END: start
 

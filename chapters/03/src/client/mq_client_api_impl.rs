@@ -66,12 +66,8 @@ impl MQClientAPIImpl {
             // second line with a FAQ link, which the trace leaves out.
             let remark = response.remark.unwrap_or_default();
             let first_line = remark.lines().next().unwrap_or_default();
-            step!(
-                self.actor,
-                JAVA,
-                "<- {}({code}) remark=\"{first_line}\"",
-                response_code_name(code)
-            );
+            let facts = format!("<- {}({code}) remark=\"{first_line}\"", response_code_name(code));
+            step!(self.actor, JAVA, "{facts}");
             return Err(MQClientError::Response { code, remark });
         }
         let body = response.body.unwrap_or_default();
@@ -104,11 +100,9 @@ impl MQClientAPIImpl {
             order: topic_config.order,
         };
         let topic = &header.topic;
-        step!(
-            self.actor,
-            JAVA,
-            "UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}"
-        );
+        let facts =
+            format!("UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}");
+        step!(self.actor, JAVA, "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::UPDATE_AND_CREATE_TOPIC, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;

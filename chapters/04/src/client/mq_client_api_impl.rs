@@ -72,12 +72,8 @@ impl MQClientAPIImpl {
             // second line with a FAQ link, which the trace leaves out.
             let remark = response.remark.unwrap_or_default();
             let first_line = remark.lines().next().unwrap_or_default();
-            step!(
-                self.actor,
-                JAVA,
-                "<- {}({code}) remark=\"{first_line}\"",
-                response_code_name(code)
-            );
+            let facts = format!("<- {}({code}) remark=\"{first_line}\"", response_code_name(code));
+            step!(self.actor, JAVA, "{facts}");
             return Err(MQClientError::Response { code, remark });
         }
         let body = response.body.unwrap_or_default();
@@ -110,11 +106,9 @@ impl MQClientAPIImpl {
             order: topic_config.order,
         };
         let topic = &header.topic;
-        step!(
-            self.actor,
-            JAVA,
-            "UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}"
-        );
+        let facts =
+            format!("UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}");
+        step!(self.actor, JAVA, "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::UPDATE_AND_CREATE_TOPIC, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -141,11 +135,10 @@ impl MQClientAPIImpl {
         header.properties = Some(message_properties_to_string(&msg.properties));
         let (group, topic, queue_id) = (&header.producer_group, &header.topic, header.queue_id);
         let size = msg.body.len();
-        step!(
-            self.actor,
-            "MQClientAPIImpl#sendMessage",
+        let facts = format!(
             "SEND_MESSAGE_V2(310) -> {broker_addr} a={group} b={topic} e={queue_id} body={size}B"
         );
+        step!(self.actor, "MQClientAPIImpl#sendMessage", "{facts}");
         let v2 = SendMessageRequestHeaderV2(header);
         let request = RemotingCommand::create_request_command(request_code::SEND_MESSAGE_V2, &v2)
             .with_body(msg.body.clone());
@@ -179,11 +172,10 @@ impl MQClientAPIImpl {
         };
         let header: SendMessageResponseHeader = response.decode_command_custom_header()?;
         let (queue_id, offset, id) = (header.queue_id, header.queue_offset, &header.msg_id);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "<- SUCCESS(0) {send_status} {topic}-{queue_id} queueOffset={offset} offsetMsgId={id}"
         );
+        step!(self.actor, JAVA, "{facts}");
         Ok(SendResult {
             send_status,
             offset_msg_id: header.msg_id,

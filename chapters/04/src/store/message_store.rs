@@ -86,11 +86,10 @@ impl DefaultMessageStore {
             msg_id: msg_id.clone(),
         });
         log.max_offset += i64::from(size);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic}-{queue_id}: queueOffset={queue_offset} commitLogOffset={wrote_offset} size={size}B"
         );
+        step!(self.actor, JAVA, "{facts}");
         PutMessageResult {
             put_message_status: PutMessageStatus::PutOk,
             append_message_result: Some(AppendMessageResult {

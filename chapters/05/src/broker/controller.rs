@@ -128,11 +128,8 @@ impl BrokerController {
             .schedule_at_fixed_rate(10_000, period, move || offsets.persist_and_trace());
         self.lock_scheduled_tasks().push(task);
         let name = &self.broker_config.broker_name;
-        step!(
-            name,
-            "BrokerController#initializeBrokerScheduledTasks",
-            "consumerOffsetManager.persist every {period}ms, first in 10000ms"
-        );
+        let facts = format!("consumerOffsetManager.persist every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#initializeBrokerScheduledTasks", "{facts}");
     }
     // ANCHOR_END: initialize_broker_scheduled_tasks
 
@@ -197,11 +194,8 @@ impl BrokerController {
             }
         });
         self.lock_scheduled_tasks().push(task);
-        step!(
-            name,
-            "BrokerController#start",
-            "registerBrokerAll again every {period}ms, first in 10000ms"
-        );
+        let facts = format!("registerBrokerAll again every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#start", "{facts}");
     }
     // ANCHOR_END: start
 

@@ -93,11 +93,10 @@ impl DefaultMessageStore {
             msg_id: msg_id.clone(),
         });
         log.max_offset += i64::from(size);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic}-{queue_id}: queueOffset={queue_offset} commitLogOffset={wrote_offset} size={size}B"
         );
+        step!(self.actor, JAVA, "{facts}");
         PutMessageResult {
             put_message_status: PutMessageStatus::PutOk,
             append_message_result: Some(AppendMessageResult {
@@ -165,11 +164,10 @@ impl DefaultMessageStore {
         };
         let (status, next, found) =
             (result.status.name(), result.next_begin_offset, result.message_list.len());
-        step!(
-            self.actor,
-            "DefaultMessageStore#getMessage",
+        let facts = format!(
             "{topic}-{queue_id} offset={offset} of [{min}, {max}) -> {status} ({found} msgs), nextBeginOffset={next}"
         );
+        step!(self.actor, "DefaultMessageStore#getMessage", "{facts}");
         result
     }
     // ANCHOR_END: get_message

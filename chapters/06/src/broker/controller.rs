@@ -147,11 +147,8 @@ impl BrokerController {
             .schedule_at_fixed_rate(10_000, period, move || offsets.persist_and_trace());
         self.lock_scheduled_tasks().push(task);
         let name = &self.broker_config.broker_name;
-        step!(
-            name,
-            "BrokerController#initializeBrokerScheduledTasks",
-            "consumerOffsetManager.persist every {period}ms, first in 10000ms"
-        );
+        let facts = format!("consumerOffsetManager.persist every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#initializeBrokerScheduledTasks", "{facts}");
     }
     // ANCHOR_END: initialize_broker_scheduled_tasks
 
@@ -212,11 +209,8 @@ impl BrokerController {
         let hold = self.pull_request_hold_service.start();
         self.lock_scheduled_tasks().push(hold);
         let every = self.pull_request_hold_service.check_interval_ms();
-        step!(
-            name,
-            "BrokerController#start",
-            "pullRequestHoldService checks held pulls every {every}ms"
-        );
+        let facts = format!("pullRequestHoldService checks held pulls every {every}ms");
+        step!(name, "BrokerController#start", "{facts}");
         if let Some(server) = &self.remoting_server {
             self.network.listen(&addr, server.clone());
             step!(name, "BrokerController#start", "remotingServer listening at {addr}");
@@ -234,11 +228,8 @@ impl BrokerController {
             }
         });
         self.lock_scheduled_tasks().push(task);
-        step!(
-            name,
-            "BrokerController#start",
-            "registerBrokerAll again every {period}ms, first in 10000ms"
-        );
+        let facts = format!("registerBrokerAll again every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#start", "{facts}");
     }
     // ANCHOR_END: start
 

@@ -85,11 +85,9 @@ impl TopicConfigManager {
             let n = config.default_topic_queue_nums;
             let tbw102 =
                 TopicConfig::with_queues(AUTO_CREATE_TOPIC_KEY_TOPIC, n, n, PERM_INHERIT | rw);
-            step!(
-                actor,
-                "TopicConfigManager#init",
-                "TBW102 {tbw102}: autoCreateTopicEnable=true, the template for new topics"
-            );
+            let facts =
+                format!("TBW102 {tbw102}: autoCreateTopicEnable=true, the template for new topics");
+            step!(actor, "TopicConfigManager#init", "{facts}");
             system.push(tbw102);
         }
         let topic_config_table = system
@@ -168,11 +166,10 @@ impl TopicConfigManager {
             (created, table.data_version.counter)
         };
         let auto = self.auto_create_topic_enable;
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic} {created} from {default_topic} (autoCreateTopicEnable={auto}), dataVersion={version}"
         );
+        step!(self.actor, JAVA, "{facts}");
         self.persist_and_trace();
         Some(created)
     }
@@ -212,11 +209,8 @@ impl TopicConfigManager {
             let table = self.lock();
             (table.topic_config_table.len(), table.data_version.counter)
         };
-        step!(
-            self.actor,
-            "TopicConfigManager#load",
-            "config/topics.json {from}: {topics} topics, dataVersion={version}"
-        );
+        let facts = format!("config/topics.json {from}: {topics} topics, dataVersion={version}");
+        step!(self.actor, "TopicConfigManager#load", "{facts}");
         Ok(())
     }
 
@@ -230,11 +224,8 @@ impl TopicConfigManager {
                 } else {
                     ""
                 };
-                step!(
-                    self.actor,
-                    "TopicConfigManager#persist",
-                    "config/topics.json: {topics} topics{bak}"
-                );
+                let facts = format!("config/topics.json: {topics} topics{bak}");
+                step!(self.actor, "TopicConfigManager#persist", "{facts}");
             }
             Err(e) => tracing::error!("persist config/topics.json failed: {e}"),
         }

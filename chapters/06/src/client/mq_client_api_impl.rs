@@ -80,12 +80,8 @@ impl MQClientAPIImpl {
             // second line with a FAQ link, which the trace leaves out.
             let remark = response.remark.unwrap_or_default();
             let first_line = remark.lines().next().unwrap_or_default();
-            step!(
-                self.actor,
-                JAVA,
-                "<- {}({code}) remark=\"{first_line}\"",
-                response_code_name(code)
-            );
+            let facts = format!("<- {}({code}) remark=\"{first_line}\"", response_code_name(code));
+            step!(self.actor, JAVA, "{facts}");
             return Err(MQClientError::Response { code, remark });
         }
         let body = response.body.unwrap_or_default();
@@ -118,11 +114,9 @@ impl MQClientAPIImpl {
             order: topic_config.order,
         };
         let topic = &header.topic;
-        step!(
-            self.actor,
-            JAVA,
-            "UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}"
-        );
+        let facts =
+            format!("UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}");
+        step!(self.actor, JAVA, "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::UPDATE_AND_CREATE_TOPIC, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -149,11 +143,10 @@ impl MQClientAPIImpl {
         header.properties = Some(message_properties_to_string(&msg.properties));
         let (group, topic, queue_id) = (&header.producer_group, &header.topic, header.queue_id);
         let size = msg.body.len();
-        step!(
-            self.actor,
-            "MQClientAPIImpl#sendMessage",
+        let facts = format!(
             "SEND_MESSAGE_V2(310) -> {broker_addr} a={group} b={topic} e={queue_id} body={size}B"
         );
+        step!(self.actor, "MQClientAPIImpl#sendMessage", "{facts}");
         let v2 = SendMessageRequestHeaderV2(header);
         let request = RemotingCommand::create_request_command(request_code::SEND_MESSAGE_V2, &v2)
             .with_body(msg.body.clone());
@@ -187,11 +180,10 @@ impl MQClientAPIImpl {
         };
         let header: SendMessageResponseHeader = response.decode_command_custom_header()?;
         let (queue_id, offset, id) = (header.queue_id, header.queue_offset, &header.msg_id);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "<- SUCCESS(0) {send_status} {topic}-{queue_id} queueOffset={offset} offsetMsgId={id}"
         );
+        step!(self.actor, JAVA, "{facts}");
         Ok(SendResult {
             send_status,
             offset_msg_id: header.msg_id,
@@ -213,11 +205,10 @@ impl MQClientAPIImpl {
         let (topic, queue_id, offset) = (&header.topic, header.queue_id, header.queue_offset);
         let (flag, commit) = (header.sys_flag, header.commit_offset);
         let sub = header.subscription.as_deref().unwrap_or("");
-        step!(
-            self.actor,
-            "MQClientAPIImpl#pullMessage",
+        let facts = format!(
             "PULL_MESSAGE(11) -> {broker_addr} {topic}-{queue_id} queueOffset={offset} sysFlag={flag} commitOffset={commit} subscription={sub:?}"
         );
+        step!(self.actor, "MQClientAPIImpl#pullMessage", "{facts}");
         let request = RemotingCommand::create_request_command(request_code::PULL_MESSAGE, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
         process_pull_response(&self.actor, response)
@@ -236,11 +227,10 @@ impl MQClientAPIImpl {
     ) -> Result<(), MQClientError> {
         let (topic, queue_id, offset) = (&header.topic, header.queue_id, header.queue_offset);
         let (flag, timeout) = (header.sys_flag, header.suspend_timeout_millis);
-        step!(
-            self.actor,
-            "MQClientAPIImpl#pullMessageAsync",
+        let facts = format!(
             "PULL_MESSAGE(11) -> {broker_addr} {topic}-{queue_id} queueOffset={offset} sysFlag={flag} suspendTimeoutMillis={timeout}"
         );
+        step!(self.actor, "MQClientAPIImpl#pullMessageAsync", "{facts}");
         let request = RemotingCommand::create_request_command(request_code::PULL_MESSAGE, &header);
         let actor = self.actor.clone();
         let on_response = move |response| callback(process_pull_response(&actor, response));
@@ -259,11 +249,10 @@ impl MQClientAPIImpl {
     ) -> Result<(), MQClientError> {
         let (group, topic, queue_id, offset) =
             (&header.consumer_group, &header.topic, header.queue_id, header.commit_offset);
-        step!(
-            self.actor,
-            "MQClientAPIImpl#updateConsumerOffset",
+        let facts = format!(
             "UPDATE_CONSUMER_OFFSET(15) -> {broker_addr} group={group} {topic}-{queue_id} commitOffset={offset}"
         );
+        step!(self.actor, "MQClientAPIImpl#updateConsumerOffset", "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::UPDATE_CONSUMER_OFFSET, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -284,11 +273,9 @@ impl MQClientAPIImpl {
     ) -> Result<i64, MQClientError> {
         const JAVA: &str = "MQClientAPIImpl#queryConsumerOffset";
         let (group, topic, queue_id) = (&header.consumer_group, &header.topic, header.queue_id);
-        step!(
-            self.actor,
-            JAVA,
-            "QUERY_CONSUMER_OFFSET(14) -> {broker_addr} group={group} {topic}-{queue_id}"
-        );
+        let facts =
+            format!("QUERY_CONSUMER_OFFSET(14) -> {broker_addr} group={group} {topic}-{queue_id}");
+        step!(self.actor, JAVA, "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::QUERY_CONSUMER_OFFSET, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -343,12 +330,11 @@ fn process_pull_response(
         })
         .collect();
     let (name, next) = (response_code_name(code), header.next_begin_offset);
-    step!(
-        actor,
-        JAVA,
+    let facts = format!(
         "<- {name}({code}) {pull_status} nextBeginOffset={next} msgs=[{}]",
         found.join(", ")
     );
+    step!(actor, JAVA, "{facts}");
     Ok(PullResult {
         pull_status,
         next_begin_offset: header.next_begin_offset,

@@ -104,11 +104,10 @@ impl DefaultMessageStore {
         });
         log.max_offset += i64::from(size);
         drop(log);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic}-{queue_id}: queueOffset={queue_offset} commitLogOffset={wrote_offset} size={size}B"
         );
+        step!(self.actor, JAVA, "{facts}");
         // Java's ReputMessageService tells the listener once the message is
         // in its consume queue; in memory that is now, and outside the lock:
         // the listener may read the queue.
@@ -182,11 +181,10 @@ impl DefaultMessageStore {
         };
         let (status, next, found) =
             (result.status.name(), result.next_begin_offset, result.message_list.len());
-        step!(
-            self.actor,
-            "DefaultMessageStore#getMessage",
+        let facts = format!(
             "{topic}-{queue_id} offset={offset} of [{min}, {max}) -> {status} ({found} msgs), nextBeginOffset={next}"
         );
+        step!(self.actor, "DefaultMessageStore#getMessage", "{facts}");
         result
     }
     // ANCHOR_END: get_message

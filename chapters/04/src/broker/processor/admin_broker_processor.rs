@@ -51,12 +51,8 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let header: CreateTopicRequestHeader = request.decode_command_custom_header()?;
         let (topic, read, write) = (&header.topic, header.read_queue_nums, header.write_queue_nums);
-        step!(
-            self.actor,
-            "AdminBrokerProcessor#updateAndCreateTopic",
-            "topic={topic} r{read}/w{write} perm={}",
-            header.perm
-        );
+        let facts = format!("topic={topic} r{read}/w{write} perm={}", header.perm);
+        step!(self.actor, "AdminBrokerProcessor#updateAndCreateTopic", "{facts}");
         let mut topic_config = TopicConfig::with_queues(topic, read, write, header.perm);
         topic_config.topic_filter_type = match header.topic_filter_type.as_str() {
             "MULTI_TAG" => TopicFilterType::MultiTag,

@@ -144,11 +144,9 @@ impl PullMessageProcessor {
         let expression = header.subscription.as_deref().unwrap_or("");
         let sub = SubscriptionData::build(&header.topic, expression, header.sub_version);
         let (tags, codes) = (&sub.tags_set, &sub.code_set);
-        step!(
-            self.actor,
-            "PullMessageProcessor#processRequest",
-            "group={group} subscription={expression:?} tagsSet={tags:?} codeSet={codes:?}"
-        );
+        let facts =
+            format!("group={group} subscription={expression:?} tagsSet={tags:?} codeSet={codes:?}");
+        step!(self.actor, "PullMessageProcessor#processRequest", "{facts}");
         Ok(ExpressionMessageFilter::new(sub))
     }
 
@@ -179,11 +177,8 @@ impl PullMessageProcessor {
         };
         let (status, name) = (result.status.name(), response_code_name(code));
         let next = result.next_begin_offset;
-        step!(
-            self.actor,
-            "PullMessageProcessor#processRequest",
-            "{status} -> {name}({code}) nextBeginOffset={next}"
-        );
+        let facts = format!("{status} -> {name}({code}) nextBeginOffset={next}");
+        step!(self.actor, "PullMessageProcessor#processRequest", "{facts}");
         let response = RemotingCommand::create_response_command(code, Some(status.to_string()))
             .with_header(&response_header);
         if result.message_list.is_empty() {

@@ -108,11 +108,10 @@ impl PullRequestHoldService {
             requests.push(pull_request);
             requests.len()
         };
-        step!(
-            self.actor,
-            "PullRequestHoldService#suspendPullRequest",
+        let facts = format!(
             "pullRequestTable[{key}] += from offset {offset}, up to {timeout}ms ({held} held)"
         );
+        step!(self.actor, "PullRequestHoldService#suspendPullRequest", "{facts}");
     }
     // ANCHOR_END: suspend_pull_request
 
@@ -158,29 +157,24 @@ impl PullRequestHoldService {
             let matched = tags_code
                 .is_none_or(|code| request.message_filter.is_matched_by_consume_queue(code));
             if max_offset > from && matched {
-                step!(
-                    self.actor,
-                    JAVA,
-                    "{key}: maxOffset={max_offset} > {from}, tag subscribed: wake"
-                );
+                let facts = format!("{key}: maxOffset={max_offset} > {from}, tag subscribed: wake");
+                step!(self.actor, JAVA, "{facts}");
                 self.wake(request);
             } else if now >= request.suspend_timestamp + request.timeout_millis {
                 let since = request.suspend_timestamp;
-                step!(
-                    self.actor,
-                    JAVA,
+                let facts = format!(
                     "{key}: held since {since}ms, {}ms up at {now}: wake",
                     request.timeout_millis
                 );
+                step!(self.actor, JAVA, "{facts}");
                 self.wake(request);
             } else {
                 let held = now - request.suspend_timestamp;
-                step!(
-                    self.actor,
-                    JAVA,
+                let facts = format!(
                     "{key}: maxOffset={max_offset}, from {from}: held {held}ms of {}ms, keep",
                     request.timeout_millis
                 );
+                step!(self.actor, JAVA, "{facts}");
                 replay.push(request);
             }
         }

@@ -104,11 +104,9 @@ impl ConsumerManageProcessor {
             ),
         };
         let name = response_code_name(code);
-        step!(
-            self.actor,
-            "ConsumerManageProcessor#queryConsumerOffset",
-            "offsetTable[{topic}@{group}][{queue_id}] -> {name}({code}) offset={offset}"
-        );
+        let facts =
+            format!("offsetTable[{topic}@{group}][{queue_id}] -> {name}({code}) offset={offset}");
+        step!(self.actor, "ConsumerManageProcessor#queryConsumerOffset", "{facts}");
         let response = RemotingCommand::create_response_command(code, remark);
         Ok(match code {
             response_code::SUCCESS => {
