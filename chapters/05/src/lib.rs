@@ -247,9 +247,7 @@ pub fn run_scenario() {
     scene!("t=10s: the broker writes consumerOffset.json (every 5 s from t=10s)");
     clock.advance_to(10_000);
 
-    let heading = format!(
-        "t=12s: broker-a restarts; the offsets survive (the in-memory messages do not, until Part IV)"
-    );
+    let heading = "t=12s: broker-a restarts; the offsets survive (the in-memory messages do not, until Part IV)";
     scene!("{heading}");
     clock.advance_to(12_000);
     broker.shutdown();
