@@ -1,0 +1,14 @@
+//! Plain data shared by the roles: topic configs, route data, versions and
+//! the constants RocketMQ keeps in `MixAll`, `PermName` and `TopicValidator`,
+//! the JSON-file protocol of `ConfigManager`, and the virtual clock every
+//! role reads the time from.
+
+pub mod config_manager;
+pub mod data_version;
+pub mod mix_all;
+pub mod perm;
+pub mod route;
+pub mod topic_config;
+pub mod topic_validator;
+pub mod util_all;
+pub mod virtual_clock;

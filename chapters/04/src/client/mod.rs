@@ -1,0 +1,5 @@
+//! The client side, as far as this chapter needs it: the requests
+//! producers, consumers and `mqadmin` send (`MQClientAPIImpl`).
+
+pub mod mq_client_api_impl;
+pub mod send_result;
