@@ -78,7 +78,7 @@ fn break_first(dir: &Path, from: &str, to: &str) -> bool {
 }
 
 #[test]
-fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_and_a_stale_diff() {
+fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_a_stale_diff_and_a_spread_trace_call() {
     let dir = scratch_copy("negative");
     let scratch = dir.join("target").join("render");
 
@@ -98,6 +98,13 @@ fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_and_a_stale_diff() {
     text.push_str("\n// an edit nobody regenerated the diff for\n");
     fs::write(&lib, text).unwrap();
 
+    // A trace call that rustfmt spread over several lines.
+    let mut text = fs::read_to_string(&lib).unwrap();
+    text.push_str(
+        "fn spread() {\n    step!(\n        ACTOR,\n        JAVA,\n        \"x\"\n    );\n}\n",
+    );
+    fs::write(&lib, text).unwrap();
+
     let problems = xtask::check_book(&dir, &scratch).unwrap();
     let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
     let joined = all.join("\n");
@@ -106,6 +113,11 @@ fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_and_a_stale_diff() {
         joined.contains("different text than the pinned trace"),
         "{joined}"
     );
-    assert!(joined.contains("ch01-what-changed.diff: stale"), "{joined}");
+    assert!(joined.contains("ch01-what-changed.md: stale"), "{joined}");
+    assert!(joined.contains("run `cargo xtask gen`"), "{joined}");
+    assert!(
+        joined.contains("a trace call spans several lines"),
+        "{joined}"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -15,6 +15,9 @@
 //!   than the pinned trace;
 //! * a generated "what changed" diff is stale (the chapters changed after
 //!   `cargo xtask gen` last ran);
+//! * a figure (`<img src="…">`) points at a file that does not exist, or a
+//!   generated SVG was drawn from an older `.bob` source;
+//! * a trace call in a chapter spans several lines (see `trace_calls`);
 //! * mdBook itself fails to render (with `create-missing = false`, a SUMMARY
 //!   entry without its file is such a failure).
 
@@ -95,6 +98,24 @@ fn find_includes(page: &str) -> Vec<Include> {
             path: path.to_string(),
             select: parse_select(sel),
         });
+    }
+    out
+}
+
+/// The local `src="…"` of every `<img>` in a page (figures), skipping URLs.
+fn find_images(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(pos) = rest.find("<img") {
+        rest = &rest[pos + 4..];
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        if let Some(start) = tag.find("src=\"") {
+            let value = &tag[start + 5..];
+            let src = &value[..value.find('"').unwrap_or(value.len())];
+            if !src.contains("://") && !src.is_empty() {
+                out.push(src.to_string());
+            }
+        }
     }
     out
 }
@@ -240,6 +261,17 @@ pub fn check_book(root: &Path, render_to: &Path) -> Result<Vec<Problem>> {
         for inc in find_includes(&text) {
             check_include(page, &inc, &mut problems);
         }
+        for src in find_images(&text) {
+            let target = page.parent().unwrap_or(Path::new(".")).join(&src);
+            if !target.is_file() {
+                problems.push(Problem {
+                    page: page.clone(),
+                    what: format!(
+                        "image {src} does not exist (figures are generated: run `cargo xtask gen`)"
+                    ),
+                });
+            }
+        }
     }
 
     for (path, expected) in generated_files(root)? {
@@ -247,11 +279,15 @@ pub fn check_book(root: &Path, render_to: &Path) -> Result<Vec<Problem>> {
         if actual != expected {
             problems.push(Problem {
                 page: path.clone(),
-                what: "stale: the chapters changed since it was generated; run `cargo xtask gen`"
+                what: "stale: the chapters changed since it was generated; run `cargo xtask gen` \
+                       (a chapter's own trace check is `cargo test -p workbook-tests --test chapter_NN`)"
                     .into(),
             });
         }
     }
+
+    problems.extend(crate::figures::check_figures(root)?);
+    problems.extend(crate::trace_calls::check_trace_calls(root)?);
 
     if let Err(e) = render_book(root, render_to) {
         problems.push(Problem {
@@ -288,6 +324,15 @@ mod tests {
                 end: None,
                 open: true
             }
+        );
+    }
+
+    #[test]
+    fn finds_local_images() {
+        let page = r#"<figure><img src="../generated/ch02-flow.svg" alt="x"></figure> <img src="https://e.org/a.png">"#;
+        assert_eq!(
+            find_images(page),
+            vec!["../generated/ch02-flow.svg".to_string()]
         );
     }
 

@@ -22,9 +22,13 @@ use anyhow::{Context, Result, bail};
 
 pub mod book;
 pub mod diff;
+pub mod figures;
+pub mod trace_calls;
 
 pub use book::{Problem, check_book, render_book};
-pub use diff::{chapter_diff, generated_files, what_changed, write_generated};
+pub use diff::{
+    chapter_diff, diff_stat, generated_files, stat_text, what_changed, write_generated,
+};
 
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {

@@ -7,10 +7,13 @@ use anyhow::{Result, bail};
 const USAGE: &str = "\
 cargo xtask <command>
 
-  diff <A> <B>    print chapter A -> chapter B as a unified diff (e.g. `diff 01 02`)
-  gen             regenerate book/src/generated/ (each chapter's \"what changed\" diff)
+  diff <A> <B>    chapter A -> chapter B: the files with line counts, then the
+                  unified diff (e.g. `diff 01 02`; `diff 01 02 --stat` for the list only)
+  gen             regenerate book/src/generated/: each chapter's \"what changed\"
+                  section and the SVG figures drawn from book/src/figures/*.bob
   book            regenerate, then render the book to book/book/ and print where it is
-  check-book      check every include, anchor, pinned trace and generated file; render
+  check-book      check every include, anchor, pinned trace, generated file and
+                  trace call; render
 ";
 
 fn run(args: &[String]) -> Result<()> {
@@ -22,16 +25,32 @@ fn run(args: &[String]) -> Result<()> {
         .as_slice()
     {
         ["diff", a, b] => {
+            print!("{}", xtask::stat_text(&xtask::diff_stat(&root, a, b)?));
+            println!();
             print!("{}", xtask::chapter_diff(&root, a, b)?);
         }
+        ["diff", a, b, "--stat"] => {
+            print!("{}", xtask::stat_text(&xtask::diff_stat(&root, a, b)?));
+        }
         ["gen"] => {
-            for path in xtask::write_generated(&root)? {
+            let changed = xtask::write_generated(&root)?;
+            for path in &changed {
                 println!("wrote {}", path.display());
+            }
+            if changed.is_empty() {
+                println!("book/src/generated/ is up to date");
             }
         }
         ["book"] => {
-            xtask::write_generated(&root)?;
+            eprintln!("[1/2] regenerating book/src/generated/ (what changed, figures)");
+            for path in xtask::write_generated(&root)? {
+                eprintln!("      wrote {}", path.display());
+            }
             let dest = root.join("book").join("book");
+            eprintln!(
+                "[2/2] rendering the book with mdBook into {}",
+                dest.display()
+            );
             xtask::render_book(&root, &dest)?;
             println!("The book is at {}", dest.join("index.html").display());
             println!(

@@ -53,9 +53,11 @@ use crate::namesrv::controller::NamesrvController;
 use crate::remoting::transport::InProcessNetwork;
 
 /// Where the name server listens (9876 is RocketMQ's default port).
-const NAMESRV_ADDR: &str = "10.0.0.10:9876";
+pub const NAMESRV_ADDR: &str = "10.0.0.10:9876";
 
-fn broker_config(broker_name: &str, ip: &str) -> BrokerConfig {
+/// The configuration of the scenario's brokers: master (id 0) of
+/// `broker_name` in `DefaultCluster`, at `ip:10911`. The exercises reuse it.
+pub fn broker_config(broker_name: &str, ip: &str) -> BrokerConfig {
     BrokerConfig {
         broker_cluster_name: "DefaultCluster".to_string(),
         broker_name: broker_name.to_string(),
@@ -97,11 +99,13 @@ pub fn run_scenario() {
     scene!("what the name server knows now");
     namesrv.route_info_manager().print_all_periodically();
 
-    scene!("a client asks where two topics live");
+    scene!("a client asks where TopicTest lives");
     let client = MQClientAPIImpl::new("client", Box::new(network.client("10.0.0.50:50000")));
     // The answers are in the trace; the client would cache the route and
     // send to the brokers in it (Part III).
     let _ = client.get_topic_route_info_from_name_server(NAMESRV_ADDR, "TopicTest");
+
+    scene!("the client asks for a topic no broker serves");
     let _ = client.get_topic_route_info_from_name_server(NAMESRV_ADDR, "TopicMissing");
 }
 // ANCHOR_END: scenario

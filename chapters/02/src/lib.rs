@@ -68,9 +68,11 @@ use crate::namesrv::controller::NamesrvController;
 use crate::remoting::transport::InProcessNetwork;
 
 /// Where the name server listens (9876 is RocketMQ's default port).
-const NAMESRV_ADDR: &str = "10.0.0.10:9876";
+pub const NAMESRV_ADDR: &str = "10.0.0.10:9876";
 
-fn broker_config(broker_name: &str, ip: &str) -> BrokerConfig {
+/// The configuration of the scenario's brokers: master (id 0) of
+/// `broker_name` in `DefaultCluster`, at `ip:10911`. The exercises reuse it.
+pub fn broker_config(broker_name: &str, ip: &str) -> BrokerConfig {
     BrokerConfig {
         broker_cluster_name: "DefaultCluster".to_string(),
         broker_name: broker_name.to_string(),
@@ -84,7 +86,7 @@ fn broker_config(broker_name: &str, ip: &str) -> BrokerConfig {
 
 /// A broker at `ip:10911` serving `topics`, started: registered once, with
 /// its periodic re-registration scheduled on `clock`.
-fn start_broker(
+pub fn start_broker(
     network: &InProcessNetwork,
     clock: &VirtualClock,
     broker_name: &str,
@@ -92,11 +94,8 @@ fn start_broker(
     topics: &[(&str, i32)],
 ) -> Arc<BrokerController> {
     let client = network.client(&format!("{ip}:10911"));
-    let mut broker = BrokerController::new(
-        broker_config(broker_name, ip),
-        Box::new(client),
-        clock.clone(),
-    );
+    let mut broker =
+        BrokerController::new(broker_config(broker_name, ip), Box::new(client), clock.clone());
     for (topic, queues) in topics {
         broker.update_topic_config(TopicConfig::new(topic, *queues));
     }
@@ -117,20 +116,10 @@ pub fn run_scenario() {
     namesrv.start(&network);
 
     scene!("t=0s: broker-a and broker-b start and register");
-    let broker_a = start_broker(
-        &network,
-        &clock,
-        "broker-a",
-        "10.0.0.1",
-        &[("TopicTest", 4), ("TopicA", 8)],
-    );
-    let broker_b = start_broker(
-        &network,
-        &clock,
-        "broker-b",
-        "10.0.0.2",
-        &[("TopicTest", 4), ("TopicB", 2)],
-    );
+    let broker_a =
+        start_broker(&network, &clock, "broker-a", "10.0.0.1", &[("TopicTest", 4), ("TopicA", 8)]);
+    let broker_b =
+        start_broker(&network, &clock, "broker-b", "10.0.0.2", &[("TopicTest", 4), ("TopicB", 2)]);
 
     scene!("t=5s: broker-b hangs");
     clock.advance_to(5_000);
@@ -142,9 +131,11 @@ pub fn run_scenario() {
     scene!("t=125s: the scan finds broker-b silent for longer than 120 s");
     clock.advance_to(125_000);
 
-    scene!("t=125s: a client asks again");
+    scene!("t=125s: a client asks for TopicTest again");
     let client = MQClientAPIImpl::new("client", Box::new(network.client("10.0.0.50:50000")));
     let _ = client.get_topic_route_info_from_name_server(NAMESRV_ADDR, "TopicTest");
+
+    scene!("t=125s: and for TopicB, which only broker-b served");
     let _ = client.get_topic_route_info_from_name_server(NAMESRV_ADDR, "TopicB");
 
     scene!("t=125s: broker-a shuts down cleanly (UNREGISTER_BROKER)");

@@ -464,7 +464,8 @@ pub fn format_timestamp(ms: i64) -> String {
     )
 }
 
-/// Java `MQVersion.getVersionDesc` for the versions facts §1.2 lists.
+/// Java `MQVersion.getVersionDesc` (`common/src/main/java/org/apache/rocketmq/common/MQVersion.java`) for the versions
+/// that file lists.
 pub fn version_desc(version: i32) -> String {
     match version {
         0 => "V3_0_0_SNAPSHOT".into(),

@@ -1,6 +1,7 @@
 //! `mqbench` — load generator after RocketMQ's bundled benchmark
 //! (`distribution/benchmark/producer.sh`, `consumer.sh`, `batchproducer.sh`;
-//! Java `example.benchmark.Producer` / `Consumer`, facts §8.1).
+//! Java `example.benchmark.Producer` / `Consumer`, in
+//! `example/src/main/java/org/apache/rocketmq/example/benchmark/`).
 //!
 //! ```text
 //! mqbench producer -n 127.0.0.1:9876 -t BenchmarkTest -w 64 -s 1024 -d 30

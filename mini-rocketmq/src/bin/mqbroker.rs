@@ -31,8 +31,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 
-use mini_rocketmq::broker::{BrokerConfig, BrokerController};
-use mini_rocketmq::common::properties_file::{PropertiesFile, expand_home};
+use mini_rocketmq::broker::{BrokerConfig, broker_startup};
 use mini_rocketmq::store::config::MessageStoreConfig;
 
 /// mimalloc instead of the system allocator: every request allocates a few
@@ -129,42 +128,17 @@ fn properties_help() -> String {
     text
 }
 
-/// Defaults, then the `-c` file, then `-n`.
+/// Defaults, then the `-c` file, then `-n` (`BrokerStartup#createBrokerController`).
 fn load_config(cli: &Cli) -> Result<(BrokerConfig, MessageStoreConfig), String> {
-    let mut broker = BrokerConfig::default();
-    let mut store = MessageStoreConfig::default();
+    let loaded =
+        broker_startup::load_config(cli.config_file.as_deref(), cli.namesrv_addr.as_deref())?;
+    for (key, value) in &loaded.unknown_properties {
+        eprintln!("ignoring unknown property {key}={value}");
+    }
     if let Some(path) = &cli.config_file {
-        let file = PropertiesFile::load(path).map_err(|e| e.to_string())?;
-        for (key, value) in &file.entries {
-            let known = broker
-                .set_property(key, value)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            if known {
-                continue;
-            }
-            // Store paths may be written with `~`, as in RocketMQ's samples.
-            let value = if key.starts_with("storePath") {
-                expand_home(value).display().to_string()
-            } else {
-                value.clone()
-            };
-            match store.set_property(key, &value) {
-                Ok(true) => {}
-                Ok(false) => eprintln!("ignoring unknown property {key}={value}"),
-                Err(e) => {
-                    return Err(format!(
-                        "{}: bad value for property {key}: {e}",
-                        path.display()
-                    ));
-                }
-            }
-        }
         println!("load config properties file OK, {}", path.display());
     }
-    if let Some(addr) = &cli.namesrv_addr {
-        broker.namesrv_addr = addr.clone();
-    }
-    Ok((broker, store))
+    Ok((loaded.broker_config, loaded.store_config))
 }
 
 fn main() -> ExitCode {
@@ -204,8 +178,8 @@ fn main() -> ExitCode {
 async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> ExitCode {
     let name = broker_config.broker_name.clone();
     let store_dir = store_config.store_path_root_dir.clone();
-    let handle = match BrokerController::new(broker_config, store_config) {
-        Ok(c) => match c.start().await {
+    let handle = match broker_startup::create_broker_controller(broker_config, store_config) {
+        Ok(c) => match broker_startup::start(c).await {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("mqbroker: {e}");

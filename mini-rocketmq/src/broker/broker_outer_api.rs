@@ -11,7 +11,9 @@
 //! with **every** name server in `namesrvAddr`, in parallel: name servers do
 //! not talk to each other, each one must hear from every broker itself. A
 //! registration carries the whole topic table (`RegisterBrokerBody`, the
-//! uncompressed JSON form — facts §3.5 explains why never the compressed one)
+//! uncompressed JSON form: Java `BrokerOuterAPI#registerBrokerAll`,
+//! `broker/src/main/java/org/apache/rocketmq/broker/out/BrokerOuterAPI.java`, marks even a compressed body
+//! `compressed=false`, so the compressed form is best left off)
 //! stamped with its `DataVersion`, so a name server can skip rebuilding routes
 //! when nothing changed. At shutdown the broker says goodbye with
 //! UNREGISTER_BROKER so its routes disappear at once instead of after 120 s.

@@ -1,8 +1,11 @@
 //! `BrokerController`: one broker, assembled and started.
 //!
 //! Mirrors `org.apache.rocketmq.broker.BrokerController` (`initialize`,
-//! `start`, `shutdown`). It owns every part of a broker and is what the
-//! processors see (Java passes the controller to every processor too):
+//! `start`, `registerProcessor`, `shutdown`). It owns every part of a broker
+//! as `Arc`'d services. Java hands the whole controller to every processor;
+//! here `register_processor` builds
+//! each processor from the few services it uses, so a processor's fields say
+//! what it touches and no processor imports the controller:
 //!
 //! ```text
 //!                    ┌──────────────── BrokerController ────────────────┐
@@ -42,7 +45,7 @@
 //! on the threads that serve requests.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -65,8 +68,6 @@ use crate::broker::rebalance_lock_manager::RebalanceLockManager;
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::config_manager::ConfigManager;
-use crate::common::perm;
-use crate::common::topic_config::TopicConfigSerializeWrapper;
 use crate::remoting::code::request_code;
 use crate::remoting::server::{RemotingServer, ServerConfig, ServerHandle};
 use crate::store::config::MessageStoreConfig;
@@ -90,27 +91,30 @@ pub enum BrokerError {
     },
 }
 
-/// Everything one broker is made of. Shared (`Arc`) by the processors and
-/// background tasks once started.
+/// Everything one broker is made of. Each service is an `Arc` so that a
+/// processor or a background task can hold exactly the services it uses;
+/// nothing but the start-up and shutdown code holds the controller itself.
+///
+/// The services tests and tools look into are public (read them through
+/// [`BrokerHandle::controller`]); the rest is reached through methods.
 pub struct BrokerController {
-    pub broker_config: BrokerConfig,
-    pub store_config: MessageStoreConfig,
+    broker_config: Arc<BrokerConfig>,
+    store_config: Arc<MessageStoreConfig>,
     pub store: DefaultMessageStore,
     pub topic_config_manager: Arc<TopicConfigManager>,
     pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
-    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    subscription_group_manager: Arc<SubscriptionGroupManager>,
     pub consumer_manager: Arc<ConsumerManager>,
-    pub producer_manager: Arc<ProducerManager>,
-    pub rebalance_lock_manager: Arc<RebalanceLockManager>,
+    producer_manager: Arc<ProducerManager>,
+    rebalance_lock_manager: Arc<RebalanceLockManager>,
     pub pull_request_hold_service: Arc<PullRequestHoldService>,
-    broker_outer_api: BrokerOuterAPI,
-    /// `brokerIP1:listenPort`, known once the port is bound.
-    store_host: OnceLock<SocketAddr>,
+    broker_outer_api: Arc<BrokerOuterAPI>,
 }
 
 impl BrokerController {
-    /// Java `initialize`: open the store (recovering it if the last run
-    /// crashed) and load the config files. Nothing listens yet.
+    /// Java `BrokerController` constructor plus `initialize`: open the store
+    /// (recovering it if the last run crashed) and load the config files.
+    /// Nothing listens yet.
     pub fn new(
         broker_config: BrokerConfig,
         store_config: MessageStoreConfig,
@@ -122,30 +126,9 @@ impl BrokerController {
             &root,
             broker_config.auto_create_subscription_group,
         ));
-        if !topic_config_manager.load() {
-            return Err(BrokerError::CorruptConfig(
-                topic_config_manager
-                    .config_file_path()
-                    .display()
-                    .to_string(),
-            ));
-        }
-        if !consumer_offset_manager.load() {
-            return Err(BrokerError::CorruptConfig(
-                consumer_offset_manager
-                    .config_file_path()
-                    .display()
-                    .to_string(),
-            ));
-        }
-        if !subscription_group_manager.load() {
-            return Err(BrokerError::CorruptConfig(
-                subscription_group_manager
-                    .config_file_path()
-                    .display()
-                    .to_string(),
-            ));
-        }
+        load_config(topic_config_manager.as_ref())?;
+        load_config(consumer_offset_manager.as_ref())?;
+        load_config(subscription_group_manager.as_ref())?;
         let store = DefaultMessageStore::open(store_config.clone())?;
         let expiry = Duration::from_millis(broker_config.channel_expired_timeout);
         let outer_api = BrokerOuterAPI::new(
@@ -160,65 +143,22 @@ impl BrokerController {
             producer_manager: Arc::new(ProducerManager::new(expiry)),
             rebalance_lock_manager: Arc::new(RebalanceLockManager::new()),
             pull_request_hold_service: Arc::new(PullRequestHoldService::new(store.clone())),
-            broker_outer_api: outer_api,
-            store_host: OnceLock::new(),
+            broker_outer_api: Arc::new(outer_api),
             topic_config_manager,
             consumer_offset_manager,
             subscription_group_manager,
             store,
-            broker_config,
-            store_config,
+            broker_config: Arc::new(broker_config),
+            store_config: Arc::new(store_config),
         })
     }
 
-    /// The address written into every stored message as its store host and
-    /// used in offset message ids: `brokerIP1:listenPort`.
-    pub fn store_host(&self) -> SocketAddr {
-        // Set in `start` before any processor can run; the fallback only
-        // serves code that inspects a controller that was never started.
-        self.store_host
-            .get()
-            .copied()
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], self.broker_config.listen_port)))
+    pub fn broker_config(&self) -> &BrokerConfig {
+        &self.broker_config
     }
 
-    /// `brokerIP1:listenPort` as text: the address the name servers hand out.
-    pub fn broker_addr(&self) -> String {
-        self.store_host().to_string()
-    }
-
-    fn identity(&self) -> BrokerIdentity {
-        let port = self.store_host().port();
-        BrokerIdentity {
-            cluster_name: self.broker_config.broker_cluster_name.clone(),
-            broker_name: self.broker_config.broker_name.clone(),
-            broker_id: self.broker_config.broker_id,
-            broker_addr: self.broker_addr(),
-            ha_server_addr: format!("{}:{}", self.broker_config.broker_ip2, port.wrapping_add(1)),
-        }
-    }
-
-    /// Java `registerBrokerAll`: the topic table as the name servers should
-    /// see it. A broker without read or write permission lends its
-    /// restriction to every topic.
-    pub async fn register_broker_all(&self) {
-        let mut wrapper: TopicConfigSerializeWrapper =
-            self.topic_config_manager.build_serialize_wrapper();
-        let broker_perm = self.broker_config.broker_permission;
-        if !perm::is_writeable(broker_perm) || !perm::is_readable(broker_perm) {
-            for tc in wrapper.topic_config_table.values_mut() {
-                tc.perm &= broker_perm;
-            }
-        }
-        let results = self
-            .broker_outer_api
-            .register_broker_all(&self.identity(), wrapper)
-            .await;
-        tracing::debug!(
-            registered = results.len(),
-            of = self.broker_outer_api.namesrv_addrs().len(),
-            "BrokerController#registerBrokerAll"
-        );
+    pub fn store_config(&self) -> &MessageStoreConfig {
+        &self.store_config
     }
 
     /// Java `start`: listen, serve, register. Consumes the controller; the
@@ -233,54 +173,25 @@ impl BrokerController {
         let mut server = RemotingServer::bind(&format!("0.0.0.0:{port}"), ServerConfig::default())
             .await
             .map_err(|source| BrokerError::Bind { port, source })?;
-        let bound_port = server.local_addr().port();
-        // Set once, before the controller is shared: cannot already be set.
-        let _ = self.store_host.set(SocketAddr::new(ip, bound_port));
+        // `brokerIP1:listenPort`: the address written into every stored
+        // message as its store host, used in offset message ids, and handed
+        // out by the name servers.
+        let store_host = SocketAddr::new(ip, server.local_addr().port());
+        let identity = self.identity(store_host);
 
         let broker = Arc::new(self);
-        let send = Arc::new(SendMessageProcessor::new(broker.clone()));
-        let pull = Arc::new(PullMessageProcessor::new(broker.clone()));
-        let consumer_manage = Arc::new(ConsumerManageProcessor::new(broker.clone()));
-        let client_manage = Arc::new(ClientManageProcessor::new(broker.clone()));
-        let query = Arc::new(QueryMessageProcessor::new(broker.clone()));
-        let admin = Arc::new(AdminBrokerProcessor::new(broker.clone()));
-        for code in [
-            request_code::SEND_MESSAGE,
-            request_code::SEND_MESSAGE_V2,
-            request_code::SEND_BATCH_MESSAGE,
-            request_code::CONSUMER_SEND_MSG_BACK,
-        ] {
-            server.register_processor(code, send.clone());
-        }
-        server.register_processor(request_code::PULL_MESSAGE, pull.clone());
-        for code in [
-            request_code::QUERY_CONSUMER_OFFSET,
-            request_code::UPDATE_CONSUMER_OFFSET,
-            request_code::GET_CONSUMER_LIST_BY_GROUP,
-        ] {
-            server.register_processor(code, consumer_manage.clone());
-        }
-        for code in [
-            request_code::HEART_BEAT,
-            request_code::UNREGISTER_CLIENT,
-            request_code::CHECK_CLIENT_CONFIG,
-        ] {
-            server.register_processor(code, client_manage.clone());
-        }
-        server.register_processor(request_code::QUERY_MESSAGE, query.clone());
-        server.register_processor(request_code::VIEW_MESSAGE_BY_ID, query);
-        server.register_default_processor(admin);
+        let pull = broker.register_processor(&mut server, store_host, &identity);
         let housekeeping = Arc::new(ClientHousekeepingService::new(
             broker.producer_manager.clone(),
             broker.consumer_manager.clone(),
         ));
         server.set_channel_event_listener(housekeeping.clone());
 
-        // Long polling: the hold service re-runs pulls through the processor
-        // and is woken by the store's dispatcher.
+        // Long polling: the hold service re-runs woken pulls through the pull
+        // processor and is woken by the store's dispatcher.
         broker
             .pull_request_hold_service
-            .set_pull_message_processor(&pull);
+            .set_pull_message_processor(pull);
         broker
             .store
             .set_message_arriving_listener(Arc::new(NotifyMessageArrivingListener::new(
@@ -291,18 +202,18 @@ impl BrokerController {
         let mut tasks = vec![
             broker.pull_request_hold_service.start(),
             housekeeping.start(),
-            spawn_offset_flush(broker.clone()),
-            spawn_topic_change_watch(broker.clone()),
-            spawn_group_change_watch(broker.clone()),
+            spawn_offset_flush(&broker),
+            spawn_topic_change_watch(&broker, identity.clone()),
+            spawn_group_change_watch(&broker),
         ];
         let server = server.start();
-        broker.register_broker_all().await;
-        tasks.push(spawn_periodic_register(broker.clone()));
+        broker.register_broker_all(&identity).await;
+        tasks.push(spawn_periodic_register(&broker, identity.clone()));
 
         tracing::info!(
             "The broker[{}, {}] boot success. serializeType=JSON and name server is {}",
             broker.broker_config.broker_name,
-            broker.broker_addr(),
+            store_host,
             if broker.broker_config.namesrv_addr.is_empty() {
                 "(none)"
             } else {
@@ -311,9 +222,135 @@ impl BrokerController {
         );
         Ok(BrokerHandle {
             broker,
+            store_host,
+            identity,
             server,
             tasks,
         })
+    }
+
+    /// Java `registerProcessor`: build each processor from the services it
+    /// uses and bind it to the request codes it serves. Returns the pull
+    /// processor, which long polling re-runs woken pulls through.
+    fn register_processor(
+        &self,
+        server: &mut RemotingServer,
+        store_host: SocketAddr,
+        identity: &BrokerIdentity,
+    ) -> Arc<PullMessageProcessor> {
+        let send = Arc::new(SendMessageProcessor::new(
+            self.broker_config.clone(),
+            self.store_config.clone(),
+            self.store.clone(),
+            self.topic_config_manager.clone(),
+            self.subscription_group_manager.clone(),
+            self.broker_outer_api.clone(),
+            identity.clone(),
+            store_host,
+        ));
+        for code in [
+            request_code::SEND_MESSAGE,
+            request_code::SEND_MESSAGE_V2,
+            request_code::SEND_BATCH_MESSAGE,
+            request_code::CONSUMER_SEND_MSG_BACK,
+        ] {
+            server.register_processor(code, send.clone());
+        }
+
+        let pull = Arc::new(PullMessageProcessor::new(
+            self.broker_config.clone(),
+            self.store_config.clone(),
+            self.store.clone(),
+            self.topic_config_manager.clone(),
+            self.subscription_group_manager.clone(),
+            self.consumer_manager.clone(),
+            self.consumer_offset_manager.clone(),
+            self.pull_request_hold_service.clone(),
+        ));
+        server.register_processor(request_code::PULL_MESSAGE, pull.clone());
+
+        let consumer_manage = Arc::new(ConsumerManageProcessor::new(
+            self.store.clone(),
+            self.topic_config_manager.clone(),
+            self.consumer_manager.clone(),
+            self.consumer_offset_manager.clone(),
+        ));
+        for code in [
+            request_code::QUERY_CONSUMER_OFFSET,
+            request_code::UPDATE_CONSUMER_OFFSET,
+            request_code::GET_CONSUMER_LIST_BY_GROUP,
+        ] {
+            server.register_processor(code, consumer_manage.clone());
+        }
+
+        let client_manage = Arc::new(ClientManageProcessor::new(
+            self.broker_config.clone(),
+            self.topic_config_manager.clone(),
+            self.subscription_group_manager.clone(),
+            self.consumer_manager.clone(),
+            self.producer_manager.clone(),
+        ));
+        for code in [
+            request_code::HEART_BEAT,
+            request_code::UNREGISTER_CLIENT,
+            request_code::CHECK_CLIENT_CONFIG,
+        ] {
+            server.register_processor(code, client_manage.clone());
+        }
+
+        let query = Arc::new(QueryMessageProcessor::new(
+            self.store_config.clone(),
+            self.store.clone(),
+        ));
+        server.register_processor(request_code::QUERY_MESSAGE, query.clone());
+        server.register_processor(request_code::VIEW_MESSAGE_BY_ID, query);
+
+        // Every code nobody else serves: topics, offsets, stats, locks, config.
+        server.register_default_processor(Arc::new(AdminBrokerProcessor {
+            broker_config: self.broker_config.clone(),
+            store_config: self.store_config.clone(),
+            store: self.store.clone(),
+            topic_config_manager: self.topic_config_manager.clone(),
+            consumer_offset_manager: self.consumer_offset_manager.clone(),
+            subscription_group_manager: self.subscription_group_manager.clone(),
+            consumer_manager: self.consumer_manager.clone(),
+            producer_manager: self.producer_manager.clone(),
+            rebalance_lock_manager: self.rebalance_lock_manager.clone(),
+            pull_request_hold_service: self.pull_request_hold_service.clone(),
+            broker_addr: store_host.to_string(),
+        }));
+        pull
+    }
+
+    fn identity(&self, store_host: SocketAddr) -> BrokerIdentity {
+        BrokerIdentity {
+            cluster_name: self.broker_config.broker_cluster_name.clone(),
+            broker_name: self.broker_config.broker_name.clone(),
+            broker_id: self.broker_config.broker_id,
+            broker_addr: store_host.to_string(),
+            ha_server_addr: format!(
+                "{}:{}",
+                self.broker_config.broker_ip2,
+                store_host.port().wrapping_add(1)
+            ),
+        }
+    }
+
+    /// Java `registerBrokerAll`: the topic table, as the name servers should
+    /// see it, to every name server.
+    async fn register_broker_all(&self, identity: &BrokerIdentity) {
+        let wrapper = self
+            .topic_config_manager
+            .build_serialize_wrapper_for_registration(self.broker_config.broker_permission);
+        let results = self
+            .broker_outer_api
+            .register_broker_all(identity, wrapper)
+            .await;
+        tracing::debug!(
+            registered = results.len(),
+            of = self.broker_outer_api.namesrv_addrs().len(),
+            "BrokerController#registerBrokerAll"
+        );
     }
 
     /// Write every config file now (blocking I/O).
@@ -324,9 +361,23 @@ impl BrokerController {
     }
 }
 
+/// `ConfigManager#load`, with the file named in the error when both the
+/// file and its `.bak` are unreadable.
+fn load_config(manager: &dyn ConfigManager) -> Result<(), BrokerError> {
+    if manager.load() {
+        Ok(())
+    } else {
+        Err(BrokerError::CorruptConfig(
+            manager.config_file_path().display().to_string(),
+        ))
+    }
+}
+
 /// A running broker.
 pub struct BrokerHandle {
     broker: Arc<BrokerController>,
+    store_host: SocketAddr,
+    identity: BrokerIdentity,
     server: ServerHandle,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -334,7 +385,7 @@ pub struct BrokerHandle {
 impl BrokerHandle {
     /// The address clients use: `brokerIP1` and the bound port.
     pub fn local_addr(&self) -> SocketAddr {
-        self.broker.store_host()
+        self.store_host
     }
 
     /// The running controller, for tests and tools that look inside.
@@ -349,7 +400,7 @@ impl BrokerHandle {
         tracing::info!(broker = %broker.broker_config.broker_name, "broker shutting down");
         broker
             .broker_outer_api
-            .unregister_broker_all(&broker.identity())
+            .unregister_broker_all(&self.identity)
             .await;
         // Held pulls get their (empty) answer now rather than a timeout later.
         broker.pull_request_hold_service.wake_all();
@@ -369,15 +420,16 @@ impl BrokerHandle {
 }
 
 /// `consumerOffset.json` every `flushConsumerOffsetInterval`.
-fn spawn_offset_flush(broker: Arc<BrokerController>) -> JoinHandle<()> {
+fn spawn_offset_flush(broker: &BrokerController) -> JoinHandle<()> {
     let period =
         Duration::from_millis(broker.broker_config.flush_consumer_offset_interval.max(100));
+    let offsets = broker.consumer_offset_manager.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let offsets = broker.consumer_offset_manager.clone();
+            let offsets = offsets.clone();
             let _ = tokio::task::spawn_blocking(move || offsets.persist_if_dirty()).await;
         }
     })
@@ -385,38 +437,47 @@ fn spawn_offset_flush(broker: Arc<BrokerController>) -> JoinHandle<()> {
 
 /// After a topic change: write `topics.json`, then re-register so the
 /// name servers learn the new route at once.
-fn spawn_topic_change_watch(broker: Arc<BrokerController>) -> JoinHandle<()> {
+fn spawn_topic_change_watch(
+    broker: &Arc<BrokerController>,
+    identity: BrokerIdentity,
+) -> JoinHandle<()> {
+    let broker = broker.clone();
     tokio::spawn(async move {
         loop {
             broker.topic_config_manager.changed().notified().await;
             let topics = broker.topic_config_manager.clone();
             let _ = tokio::task::spawn_blocking(move || topics.persist()).await;
-            broker.register_broker_all().await;
+            broker.register_broker_all(&identity).await;
         }
     })
 }
 
 /// After a subscription group change: write `subscriptionGroup.json`.
-fn spawn_group_change_watch(broker: Arc<BrokerController>) -> JoinHandle<()> {
+fn spawn_group_change_watch(broker: &BrokerController) -> JoinHandle<()> {
+    let groups = broker.subscription_group_manager.clone();
     tokio::spawn(async move {
         loop {
-            broker.subscription_group_manager.changed().notified().await;
-            let groups = broker.subscription_group_manager.clone();
+            groups.changed().notified().await;
+            let groups = groups.clone();
             let _ = tokio::task::spawn_blocking(move || groups.persist()).await;
         }
     })
 }
 
 /// REGISTER_BROKER every `registerNameServerPeriod`, the first after 10 s.
-fn spawn_periodic_register(broker: Arc<BrokerController>) -> JoinHandle<()> {
+fn spawn_periodic_register(
+    broker: &Arc<BrokerController>,
+    identity: BrokerIdentity,
+) -> JoinHandle<()> {
     let period = Duration::from_millis(broker.broker_config.register_period_millis());
+    let broker = broker.clone();
     tokio::spawn(async move {
         let first = tokio::time::Instant::now() + Duration::from_secs(10);
         let mut tick = tokio::time::interval_at(first, period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            broker.register_broker_all().await;
+            broker.register_broker_all(&identity).await;
         }
     })
 }

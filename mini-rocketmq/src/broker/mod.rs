@@ -1,12 +1,13 @@
 //! The broker: where messages are stored and served.
 //!
-//! Mirrors RocketMQ's `broker` module. Start reading at [`controller`], which
-//! assembles everything else; then follow a message through
-//! [`processor::send_message_processor`] into the store and back out through
-//! [`processor::pull_message_processor`].
+//! Mirrors RocketMQ's `broker` module. Start reading at [`broker_startup`]
+//! and [`controller`], which assembles everything else; then follow a message
+//! through [`processor::send_message_processor`] into the store and back out
+//! through [`processor::pull_message_processor`].
 //!
 //! | Java class | file |
 //! |---|---|
+//! | `BrokerStartup` | [`broker_startup`] |
 //! | `BrokerController` | [`controller`] |
 //! | `BrokerConfig` | [`broker_config`] |
 //! | `BrokerOuterAPI` | [`broker_outer_api`] |
@@ -19,6 +20,21 @@
 //! | `ExpressionMessageFilter` | [`filter`] |
 //! | `SendMessageProcessor`, `PullMessageProcessor`, `AdminBrokerProcessor`, … | [`processor`] |
 //!
+//! ## Which way the imports point
+//!
+//! ```text
+//! broker_startup ─► controller ─► processor/* ─► longpolling, client, filter,
+//!                                                 *_manager, broker_outer_api ─► store, remoting, common
+//! ```
+//!
+//! The controller builds the processors and hands each one the `Arc`'d
+//! services it uses (`BrokerController#registerProcessor`); no processor
+//! imports the controller. Long polling re-runs a woken pull through
+//! [`ExecuteRequestWhenWakeup`](longpolling::pull_request_hold_service::ExecuteRequestWhenWakeup),
+//! a trait it owns and the pull processor implements, so the hold service
+//! does not import the processor either. `scripts/imports.py broker` checks
+//! this: no import circles.
+//!
 //! Shortcuts taken, each explained where it is made: no master/slave
 //! replication, no transactions (half messages are refused), no delay levels
 //! (delayed and retried messages are delivered at once), no SQL92 filters, no
@@ -26,6 +42,7 @@
 
 pub mod broker_config;
 pub mod broker_outer_api;
+pub mod broker_startup;
 pub mod client;
 pub mod consumer_offset_manager;
 pub mod controller;

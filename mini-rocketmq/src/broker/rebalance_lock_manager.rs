@@ -8,7 +8,7 @@
 //! when the queue is taken away. The broker keeps, per group and queue, the
 //! client holding the lock and when it last renewed it; a lock not renewed
 //! for 60 s expires, so a crashed client cannot keep a queue forever
-//! (facts §3.4: broker lifetime 60 s, client lifetime 30 s, renewal 20 s).
+//! (Java `RebalanceLockManager`, `broker/src/main/java/org/apache/rocketmq/broker/client/rebalance/RebalanceLockManager.java`: broker lifetime 60 s, client lifetime 30 s, renewal 20 s).
 //!
 //! One mutex guards the table. Lock requests are rare (every 20 s per
 //! consumer) and short, so a single lock is simpler and plenty fast.

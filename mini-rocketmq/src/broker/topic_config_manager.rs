@@ -5,7 +5,7 @@
 //! type). The table is
 //!
 //! - **seeded** at construction with the system topics RocketMQ creates on
-//!   every broker (facts §6.3): `SELF_TEST_TOPIC`, `TBW102` (when
+//!   every broker (Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`): `SELF_TEST_TOPIC`, `TBW102` (when
 //!   `autoCreateTopicEnable`), `BenchmarkTest`, the cluster and broker name
 //!   topics, `OFFSET_MOVED_EVENT`, `SCHEDULE_TOPIC_XXXX`, the transaction
 //!   topics, the reply topic, the revive topic and the broker-member topic;
@@ -353,6 +353,22 @@ impl TopicConfigManager {
                 .map(|(k, v)| (k.clone(), TopicConfig::clone(v)))
                 .collect(),
         }
+    }
+
+    /// The table as REGISTER_BROKER sends it (Java
+    /// `BrokerController#registerBrokerAll`): a broker without read or write
+    /// permission lends its restriction to every topic.
+    pub fn build_serialize_wrapper_for_registration(
+        &self,
+        broker_permission: i32,
+    ) -> TopicConfigSerializeWrapper {
+        let mut wrapper = self.build_serialize_wrapper();
+        if !perm::is_writeable(broker_permission) || !perm::is_readable(broker_permission) {
+            for tc in wrapper.topic_config_table.values_mut() {
+                tc.perm &= broker_permission;
+            }
+        }
+        wrapper
     }
 
     /// Woken after every change; the controller persists and re-registers.

@@ -3,7 +3,7 @@
 //! In Java, `DefaultMQProducer` and `DefaultMQPushConsumer` *extend*
 //! `ClientConfig`; here they *contain* one (`producer.client_config`), which
 //! is the same data without inheritance. The fields keep RocketMQ's names in
-//! snake_case and its defaults (facts §6.2), with durations as `Duration`.
+//! snake_case and its defaults (Java `ClientConfig`, `client/src/main/java/org/apache/rocketmq/client/ClientConfig.java`), with durations as `Duration`.
 //!
 //! The periods are configurable for the same reason they are in Java: tests
 //! and demos want a rebalance in 200 ms, not 20 s. Nothing else changes when
@@ -12,7 +12,7 @@
 //! ## Client id
 //!
 //! Every client process announces itself to brokers as
-//! `clientIP@instanceName[@unitName]` (facts §3.7). Brokers group channels by
+//! `clientIP@instanceName[@unitName]` (Java `ClientConfig#buildMQClientId`, `client/src/main/java/org/apache/rocketmq/client/ClientConfig.java`). Brokers group channels by
 //! it, and rebalance sorts it, so two consumers of one group **must** have
 //! different ids. Java 5.x therefore replaces the default instance name
 //! `DEFAULT` with `pid#nanoTime` when the client starts, which gives every

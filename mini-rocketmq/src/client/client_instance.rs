@@ -32,7 +32,8 @@
 //!
 //! ## Lifetime
 //!
-//! [`MQClientManager::get_or_create`] hands out the instance for a client id;
+//! [`MQClientManager::get_or_create`](crate::client::mq_client_manager::MQClientManager::get_or_create)
+//! hands out the instance for a client id;
 //! producers and consumers register their group on start and unregister on
 //! shutdown. The instance keeps strong references to its consumers (the
 //! timers call them), and a consumer holds the instance, so the cycle is
@@ -45,20 +46,18 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use parking_lot::{Mutex, RwLock};
-use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::client::client_config::ClientConfig;
 use crate::client::client_remoting_processor::ClientRemotingProcessor;
-use crate::client::consumer::mq_consumer_inner::MQConsumerInner;
+use crate::client::consumer::mq_consumer_inner::{ConsumerTable, MQConsumerInner};
+use crate::client::consumer::rebalance_service::RebalanceService;
 use crate::client::exception::{MQClientError, MQResult};
 use crate::client::mq_client_api::MQClientAPIImpl;
 use crate::client::topic_publish_info::{TopicPublishInfo, topic_route_data_to_subscribe_info};
 use crate::common::mix_all;
 use crate::common::route::TopicRouteData;
 use crate::remoting::protocol::body::heartbeat_data::{ConsumerData, HeartbeatData, ProducerData};
-
-pub use crate::client::mq_client_manager::MQClientManager;
 
 /// Where to reach one broker group member (Java `FindBrokerResult`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,15 +81,20 @@ pub struct MQClientInstance {
     /// of them see the same routes).
     publish_info_table: RwLock<HashMap<String, Arc<TopicPublishInfo>>>,
     producer_table: Mutex<BTreeSet<String>>,
-    consumer_table: RwLock<BTreeMap<String, Arc<dyn MQConsumerInner>>>,
+    /// Shared (weakly) with the request processor, which looks consumers up.
+    consumer_table: Arc<ConsumerTable>,
     /// Serializes route refreshes (Java `lockNamesrv`).
     namesrv_lock: tokio::sync::Mutex<()>,
     /// Serializes heartbeats (Java `lockHeartbeat`).
     heartbeat_lock: tokio::sync::Mutex<()>,
     /// Shared with the rebalance task, which must not keep the instance
-    /// itself alive while it sleeps.
-    rebalance_wakeup: Arc<Notify>,
+    /// itself alive while it sleeps, and with the request processor, which
+    /// wakes it.
+    rebalance_service: Arc<RebalanceService>,
     started: AtomicBool,
+    /// Set by `shutdown`; `MQClientManager` then hands out a new instance
+    /// for this client id instead of this one.
+    shut_down: AtomicBool,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -113,13 +117,19 @@ impl MQClientInstance {
             broker_addr_table: RwLock::new(HashMap::new()),
             publish_info_table: RwLock::new(HashMap::new()),
             producer_table: Mutex::new(BTreeSet::new()),
-            consumer_table: RwLock::new(BTreeMap::new()),
+            consumer_table: Arc::new(RwLock::new(BTreeMap::new())),
             namesrv_lock: tokio::sync::Mutex::new(()),
             heartbeat_lock: tokio::sync::Mutex::new(()),
-            rebalance_wakeup: Arc::new(Notify::new()),
+            rebalance_service: Arc::new(RebalanceService::new()),
             started: AtomicBool::new(false),
+            shut_down: AtomicBool::new(false),
             tasks: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) ran: the instance is closed for good.
+    pub fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::Acquire)
     }
 
     pub fn client_id(&self) -> &str {
@@ -141,7 +151,10 @@ impl MQClientInstance {
         if self.started.swap(true, Ordering::AcqRel) {
             return;
         }
-        let processor = Arc::new(ClientRemotingProcessor::new(Arc::downgrade(self)));
+        let processor = Arc::new(ClientRemotingProcessor::new(
+            Arc::downgrade(&self.consumer_table),
+            Arc::clone(&self.rebalance_service),
+        ));
         for code in ClientRemotingProcessor::HANDLED_CODES {
             self.api
                 .remoting_client()
@@ -174,17 +187,17 @@ impl MQClientInstance {
             self.config.persist_consumer_offset_interval,
             |me| Box::pin(async move { me.persist_all_consumer_offset().await }),
         ));
-        tasks.push(tokio::spawn(
-            crate::client::consumer::rebalance_service::run(
-                weak,
-                Arc::clone(&self.rebalance_wakeup),
-            ),
+        tasks.push(spawn_rebalance_service(
+            weak,
+            Arc::clone(&self.rebalance_service),
         ));
         tracing::info!(client_id = %self.client_id, "MQClientInstance started");
     }
 
     /// Stops the timers, tells every broker this client is gone, closes the
-    /// connections, and forgets the instance. Producers and consumers call it
+    /// connections, and marks the instance shut down (Java also removes it
+    /// from `MQClientManager` here; this table drops shut-down instances
+    /// itself, so the instance need not know the table). Producers and consumers call it
     /// when the last of them unregisters.
     pub async fn shutdown(&self) {
         let was_started = self.started.swap(false, Ordering::AcqRel);
@@ -194,7 +207,7 @@ impl MQClientInstance {
         // Tools use an instance without starting it; its connections still
         // need closing.
         self.api.remoting_client().shutdown().await;
-        MQClientManager::remove(&self.client_id);
+        self.shut_down.store(true, Ordering::Release);
         if was_started {
             tracing::info!(client_id = %self.client_id, "MQClientInstance shut down");
         }
@@ -286,7 +299,7 @@ impl MQClientInstance {
     /// from it. With `default_topic_queue_nums = Some(n)` the route of
     /// `TBW102` is fetched instead and stored for `topic`, its write queue
     /// count capped at `n` — the first send to a topic nobody created yet
-    /// (the broker creates it on arrival, facts §6.3). Returns whether a route
+    /// (the broker creates it on arrival, Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`). Returns whether a route
     /// is now known.
     pub async fn update_topic_route_info_from_name_server_for(
         &self,
@@ -577,7 +590,7 @@ impl MQClientInstance {
 
     /// Java `rebalanceImmediately`: wakes the rebalance task now.
     pub fn rebalance_immediately(&self) {
-        self.rebalance_wakeup.notify_one();
+        self.rebalance_service.wakeup();
     }
 
     /// One rebalance round over every consumer (Java `doRebalance`).
@@ -618,6 +631,25 @@ fn spawn_periodic(
             ticker.tick().await;
             let Some(me) = instance.upgrade() else { return };
             job(me).await;
+        }
+    })
+}
+
+/// Java `RebalanceService#run`: wait for the period or a wake-up, then one
+/// rebalance round over every consumer. Holds the instance weakly, like the
+/// other timers.
+fn spawn_rebalance_service(
+    instance: Weak<MQClientInstance>,
+    service: Arc<RebalanceService>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let Some(period) = instance.upgrade().map(|me| me.config().rebalance_interval) else {
+                return;
+            };
+            service.wait_for_running(period).await;
+            let Some(me) = instance.upgrade() else { return };
+            me.do_rebalance().await;
         }
     })
 }

@@ -12,9 +12,10 @@
 //! resetOffsetByTime` through the broker: the consumer of that group drops
 //! the queues, adopts the new offsets and restarts them at once.
 
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
-use crate::client::client_instance::MQClientInstance;
+use crate::client::consumer::mq_consumer_inner::ConsumerTable;
+use crate::client::consumer::rebalance_service::RebalanceService;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
@@ -24,10 +25,13 @@ use crate::remoting::protocol::header::{
     NotifyConsumerIdsChangedRequestHeader, ResetOffsetRequestHeader,
 };
 
-/// Java `ClientRemotingProcessor`. Holds the instance weakly: the instance
-/// owns the connection that owns this processor.
+/// Java `ClientRemotingProcessor`. Java hands it the whole
+/// `MQClientInstance`; it needs only the instance's consumer table (held
+/// weakly: the instance owns the connection that owns this processor, and
+/// the consumers hold the instance) and its rebalance service.
 pub struct ClientRemotingProcessor {
-    instance: Weak<MQClientInstance>,
+    consumer_table: Weak<ConsumerTable>,
+    rebalance_service: Arc<RebalanceService>,
 }
 
 impl ClientRemotingProcessor {
@@ -37,8 +41,14 @@ impl ClientRemotingProcessor {
         request_code::RESET_CONSUMER_CLIENT_OFFSET,
     ];
 
-    pub fn new(instance: Weak<MQClientInstance>) -> Self {
-        ClientRemotingProcessor { instance }
+    pub fn new(
+        consumer_table: Weak<ConsumerTable>,
+        rebalance_service: Arc<RebalanceService>,
+    ) -> Self {
+        ClientRemotingProcessor {
+            consumer_table,
+            rebalance_service,
+        }
     }
 }
 
@@ -60,10 +70,10 @@ impl ClientRemotingProcessor {
                 return;
             }
         };
-        let Some(instance) = self.instance.upgrade() else {
+        let Some(table) = self.consumer_table.upgrade() else {
             return;
         };
-        let Some(consumer) = instance.select_consumer(&header.group) else {
+        let Some(consumer) = table.read().get(&header.group).cloned() else {
             return;
         };
         tracing::info!(group = %header.group, topic = %header.topic, queues = offsets.len(), "resetting consumer offsets");
@@ -89,9 +99,7 @@ impl RequestProcessor for ClientRemotingProcessor {
                             tracing::warn!(error = %e, "malformed NOTIFY_CONSUMER_IDS_CHANGED; rebalancing anyway")
                         }
                     }
-                    if let Some(instance) = self.instance.upgrade() {
-                        instance.rebalance_immediately();
-                    }
+                    self.rebalance_service.wakeup();
                     None
                 }
                 request_code::RESET_CONSUMER_CLIENT_OFFSET => {

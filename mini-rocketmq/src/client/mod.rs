@@ -8,7 +8,7 @@
 //! | [`client_config`] | `ClientConfig` | name servers, client id, timer periods |
 //! | [`client_instance`] | `MQClientInstance` | one per client id: connections, route cache, heartbeats, rebalance and offset timers |
 //! | [`mq_client_manager`] | `MQClientManager` | the process-wide table of instances by client id |
-//! | [`mq_client_api`] | `MQClientAPIImpl` | every RPC as a typed async method |
+//! | [`mq_client_api`] | `MQClientAPIImpl`, `SendResult`, `PullResult` | every RPC as a typed async method, and the results it returns |
 //! | [`mq_admin_impl`] | `MQAdminImpl` | queue offsets, offset by time, messages by id or key |
 //! | [`topic_publish_info`] | `TopicPublishInfo` | a topic's writable queues, round robin |
 //! | [`client_remoting_processor`] | `ClientRemotingProcessor` | requests brokers send to clients |
@@ -30,6 +30,32 @@
 //!   └─ ProcessQueue → ConsumeMessageConcurrentlyService → your async listener
 //!   └─ OffsetStore: position in memory, UPDATE_CONSUMER_OFFSET every 5 s
 //! ```
+//!
+//! ## Which way the imports point
+//!
+//! ```text
+//! producer::DefaultMQProducer ─► DefaultMQProducerImpl ─┐
+//! consumer::DefaultMQPushConsumer ─► …PushConsumerImpl ─┼─► MQClientInstance ─► MQClientAPIImpl ─► remoting
+//! consumer::DefaultLitePullConsumer ─► …LitePullImpl ───┘   (mq_client_manager    (+ SendResult,
+//!                                                            hands it out)         PullResult)
+//! ```
+//!
+//! Every arrow points down; `scripts/imports.py client` counts no import
+//! circle. Where Java's classes point at each other, the Rust splits the
+//! knot: the results live with the API that returns them
+//! ([`mq_client_api::send_result`], [`mq_client_api::pull_result`]), the
+//! instance does not know the [`mq_client_manager`] that hands it out (the
+//! table forgets shut-down instances itself), and the broker→client
+//! [`client_remoting_processor`] holds the instance's consumer table and
+//! rebalance service rather than the instance.
+//!
+//! Each client is a face and an impl, as in Java: the face
+//! (`DefaultMQProducer`, `DefaultMQPushConsumer`, `DefaultLitePullConsumer`)
+//! is the builder and the public methods; the impl holds the running state
+//! *and the settings* (`ProducerConfig`, `PushConsumerConfig`,
+//! `LitePullConsumerConfig`), which Java keeps on the face and reads back
+//! through a reference from the impl. Keeping them with the impl lets the
+//! face depend on the impl and not the other way round.
 //!
 //! ## Shortcuts taken for teaching
 //!
@@ -55,8 +81,4 @@ pub use exception::{MQClientError, MQResult};
 
 /// Java's `System.currentTimeMillis()`: wall-clock Unix milliseconds, the
 /// unit of every timestamp on the wire (born time, subscription versions).
-pub(crate) fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub(crate) use crate::common::system_clock::now_millis;

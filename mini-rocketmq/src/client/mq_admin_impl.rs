@@ -90,8 +90,8 @@ impl<'a> MQAdminImpl<'a> {
         Ok(crate::client::topic_publish_info::topic_route_data_to_subscribe_info(topic, &route))
     }
 
-    /// A message by its offset msgId (store host + CommitLog offset, facts
-    /// §4.4): the id itself says which broker to ask.
+    /// A message by its offset msgId (store host + CommitLog offset, Java
+    /// `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`): the id itself says which broker to ask.
     pub async fn view_message(&self, offset_msg_id: &str) -> MQResult<MessageExt> {
         let id = message_decoder::decode_message_id(offset_msg_id).map_err(|e| {
             MQClientError::client(format!("{offset_msg_id} is not an offset message id: {e}"))

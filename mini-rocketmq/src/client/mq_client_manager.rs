@@ -6,6 +6,12 @@
 //! fixed `instance_name` buys; the default instance name is made unique per
 //! client (`pid#nanos`), so by default each client has its own. The table
 //! is process-wide because the sharing is.
+//!
+//! Java's `MQClientInstance#shutdown` removes the instance from this table,
+//! which makes the two classes import each other. Here the table forgets
+//! shut-down instances itself, on the next lookup, so the arrow points one
+//! way: the manager knows the instance, the instance does not know the
+//! manager.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -28,15 +34,12 @@ impl MQClientManager {
     pub fn get_or_create(config: &ClientConfig) -> Arc<MQClientInstance> {
         let client_id = config.build_mq_client_id();
         let mut instances = INSTANCES.lock();
+        instances.retain(|_, instance| !instance.is_shut_down());
         if let Some(existing) = instances.get(&client_id) {
             return Arc::clone(existing);
         }
         let instance = MQClientInstance::new(config.clone(), client_id.clone());
         instances.insert(client_id, Arc::clone(&instance));
         instance
-    }
-
-    pub(crate) fn remove(client_id: &str) {
-        INSTANCES.lock().remove(client_id);
     }
 }

@@ -8,7 +8,7 @@
 //! the whole table is encoded as JSON and replaces the previous file.
 //!
 //! Replacing a file is where data gets lost, so the order of steps matters
-//! (facts §5.1):
+//! (Java `ConfigManager`, `common/src/main/java/org/apache/rocketmq/common/ConfigManager.java`, and Java `BrokerPathConfigHelper`, `broker/src/main/java/org/apache/rocketmq/broker/BrokerPathConfigHelper.java`):
 //!
 //! 1. move the current `<file>` to `<file>.bak` (a rename, atomic on POSIX) and
 //!    fsync the directory, so the rename itself is on disk;

@@ -13,7 +13,6 @@
 //! an `i64` here reads and writes the same text.
 
 use std::cmp::Ordering;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -87,13 +86,7 @@ impl DataVersion {
 }
 
 /// Milliseconds since the Unix epoch (Java `System.currentTimeMillis()`).
-/// A clock set before 1970 reads as 0 rather than panicking.
-pub fn current_time_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub use crate::common::system_clock::now_millis as current_time_millis;
 
 #[cfg(test)]
 mod tests {

@@ -139,7 +139,7 @@ impl Message {
     }
 }
 
-/// A stored message: everything in a CommitLog record (facts §4.3).
+/// A stored message: everything in a CommitLog record (Java `MessageDecoder#decode`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageExt {
     pub message: Message,
@@ -155,7 +155,7 @@ pub struct MessageExt {
     pub born_host: SocketAddr,
     pub store_timestamp: i64,
     pub store_host: SocketAddr,
-    /// The offset message id (store host + CommitLog offset, uppercase hex, facts §4.4).
+    /// The offset message id (store host + CommitLog offset, uppercase hex, Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`).
     pub msg_id: String,
     /// Where the record starts in the CommitLog.
     pub commit_log_offset: i64,
@@ -268,7 +268,7 @@ impl MessageVersion {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageExtBrokerInner {
     pub ext: MessageExt,
-    /// The properties in their wire form (facts §4.1); what the record stores.
+    /// The properties in their wire form (Java `MessageDecoder#messageProperties2String`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`); what the record stores.
     pub properties_string: String,
     /// Java `String.hashCode` of TAGS (0 without tags), or a delivery time for scheduled messages.
     pub tags_code: i64,

@@ -61,12 +61,7 @@ fn state() -> &'static IdState {
     })
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+use crate::common::system_clock::now_millis as now_ms;
 
 /// The address other hosts would see us by: ask the OS which source address it
 /// would use for an outside destination (a UDP "connect" sends no packet).

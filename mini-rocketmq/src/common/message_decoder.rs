@@ -3,8 +3,8 @@
 //! Two formats live here, both big-endian like everything RocketMQ puts on
 //! disk or on the wire:
 //!
-//! 1. **Properties string** (facts §4.1): `key \u0001 value \u0002` per pair.
-//! 2. **CommitLog record** (facts §4.3): the unit the store appends and a pull
+//! 1. **Properties string** (Java `MessageDecoder#messageProperties2String`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`): `key \u0001 value \u0002` per pair.
+//! 2. **CommitLog record** (Java `MessageExtEncoder#encode`, `store/src/main/java/org/apache/rocketmq/store/MessageExtEncoder.java`): the unit the store appends and a pull
 //!    returns verbatim. Byte offsets for IPv4 hosts:
 //!
 //! ```text

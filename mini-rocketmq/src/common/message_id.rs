@@ -9,7 +9,7 @@
 //! ```
 //!
 //! rendered as uppercase hex — 32 characters for IPv4, 56 for IPv6
-//! (facts §4.4). VIEW_MESSAGE_BY_ID decodes it back to the broker address
+//! (Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`). VIEW_MESSAGE_BY_ID decodes it back to the broker address
 //! and the offset. The producer-side `UNIQ_KEY` is a different id, see
 //! [`message_client_id`](super::message_client_id).
 

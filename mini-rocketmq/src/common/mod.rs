@@ -16,5 +16,6 @@ pub mod properties_file;
 pub mod route;
 pub mod subscription_group;
 pub mod sysflag;
+pub mod system_clock;
 pub mod topic_config;
 pub mod topic_validator;

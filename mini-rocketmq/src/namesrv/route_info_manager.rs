@@ -3,7 +3,7 @@
 //! Mirrors `org.apache.rocketmq.namesrv.routeinfo.RouteInfoManager`. A name
 //! server stores nothing on disk and talks to no other name server: what it
 //! knows, brokers told it in their last REGISTER_BROKER, and every question
-//! a client asks is answered from these maps (facts §6.1):
+//! a client asks is answered from these maps (Java `RouteInfoManager`, `namesrv/src/main/java/org/apache/rocketmq/namesrv/routeinfo/RouteInfoManager.java`):
 //!
 //! | table | key → value | answers |
 //! |---|---|---|
@@ -56,9 +56,11 @@
 //! | this one | the manager: registration, liveness, route lookup |
 //! | [`broker_info`] | `BrokerAddrInfo`, `BrokerLiveInfo`, what a registration carries and returns |
 //! | `route_tables` | the five tables and the edits made under the write lock |
+//! | `register_broker` | the steps of REGISTER_BROKER |
 //! | `topic_admin` | cluster info, topic lists, admin edits (delete topic, write perm) |
 
 mod broker_info;
+mod register_broker;
 mod route_tables;
 #[cfg(test)]
 mod tests;
@@ -71,7 +73,7 @@ use parking_lot::RwLock;
 use crate::common::data_version::DataVersion;
 use crate::common::mix_all::MASTER_ID;
 use crate::common::perm;
-use crate::common::route::{BrokerData, TopicRouteData};
+use crate::common::route::TopicRouteData;
 use crate::common::topic_validator::SYNC_BROKER_MEMBER_GROUP_PREFIX;
 use crate::namesrv::clock::Clock;
 use crate::namesrv::namesrv_config::NamesrvConfig;
@@ -108,198 +110,36 @@ impl RouteInfoManager {
     // Registration
     // -----------------------------------------------------------------
 
-    /// REGISTER_BROKER (facts §6.1).
+    /// REGISTER_BROKER (Java `RouteInfoManager#registerBroker`), in the
+    /// steps in `route_info_manager/register_broker.rs`:
     ///
-    /// 1. Record the broker name under its cluster, and `id → addr` under its
-    ///    name; an address that re-registers under a new id (slave promoted to
-    ///    master) loses its old id.
-    /// 2. If it is the master (or, in acting-master mode, the lowest-id
-    ///    slave), rebuild its `QueueData` for each topic — but only for a first
-    ///    registration, or when its `DataVersion` changed, or for a topic the
-    ///    route does not list it under yet.
-    /// 3. Refresh its live entry: now, its timeout, its data version, its channel.
-    /// 4. A slave is told its master's address and HA address.
+    /// 0. check, before anything changes: refuse a single-topic registration
+    ///    from an unknown broker, ignore one that lost a `stateVersion` race;
+    /// 1. record the broker name under its cluster and `id → addr` under its
+    ///    name;
+    /// 2. for the master (or the acting master), rebuild its `QueueData`;
+    /// 3. refresh its live entry;
+    /// 4. tell a slave its master's address and HA address.
     pub fn register_broker(
         &self,
         reg: BrokerRegistration,
     ) -> Result<RegisterBrokerResult, RegisterBrokerError> {
         let now = self.clock.now_millis();
         let mut t = self.tables.write();
-        let BrokerRegistration {
-            cluster_name,
-            broker_addr,
-            broker_name,
-            broker_id,
-            ha_server_addr,
-            zone_name,
-            heartbeat_timeout_millis,
-            enable_acting_master,
-            topic_config_wrapper,
-            filter_server_list,
-            channel,
-        } = reg;
-        let mut result = RegisterBrokerResult::default();
-
-        // Checks first, so a refused registration changes nothing.
-        let known_id = t
-            .broker_addr_table
-            .get(&broker_name)
-            .is_some_and(|bd| bd.broker_addrs.contains_key(&broker_id));
-        if !known_id && topic_config_wrapper.topic_config_table.len() == 1 {
-            tracing::warn!(
-                broker_id, %broker_addr,
-                "Can't register a single topic because the broker has not registered"
-            );
-            return Err(RegisterBrokerError::NotRegisteredYet {
-                broker_id,
-                broker_addr,
-            });
+        if !t.check_broker_registration(&reg)? {
+            return Ok(RegisterBrokerResult::default());
         }
-        // Another process already holds this id at a different address: keep
-        // whichever has the higher stateVersion (controller mode bumps it on
-        // every election).
-        let holder = t
-            .broker_addr_table
-            .get(&broker_name)
-            .and_then(|bd| bd.broker_addrs.get(&broker_id))
-            .filter(|addr| **addr != broker_addr)
-            .cloned();
-        if let Some(old_addr) = holder {
-            let old_state = t
-                .broker_live_table
-                .get(&BrokerAddrInfo::new(&cluster_name, &old_addr))
-                .map(|live| live.data_version.state_version);
-            let new_state = topic_config_wrapper.data_version.state_version;
-            if old_state.is_some_and(|old| old > new_state) {
-                tracing::warn!(
-                    %cluster_name, %broker_name, broker_id, %old_addr, ?old_state, %broker_addr, new_state,
-                    "Registering Broker conflicts with the existed one, just ignore"
-                );
-                t.broker_live_table
-                    .remove(&BrokerAddrInfo::new(&cluster_name, &broker_addr));
-                return Ok(result);
-            }
+        let role = t.update_broker_addr_table(&reg);
+        if role.is_master || role.is_prime_slave {
+            t.update_topic_queue_data(&reg, &role, self.delete_topic_with_broker_registration);
         }
-
-        // 1. cluster → names, name → ids → addrs.
-        t.cluster_addr_table
-            .entry(cluster_name.clone())
-            .or_default()
-            .insert(broker_name.clone());
-
-        let mut register_first = false;
-        let broker_data = t
-            .broker_addr_table
-            .entry(broker_name.clone())
-            .or_insert_with(|| {
-                register_first = true;
-                BrokerData::new(&cluster_name, &broker_name)
-            });
-        let is_old_version_broker = enable_acting_master.is_none();
-        broker_data.enable_acting_master = enable_acting_master.unwrap_or(false);
-        broker_data.zone_name = zone_name;
-        // The same ip:port may only appear once: drop it under any other id.
-        broker_data
-            .broker_addrs
-            .retain(|id, addr| *addr != broker_addr || *id == broker_id);
-        let old_addr = broker_data
-            .broker_addrs
-            .insert(broker_id, broker_addr.clone());
-        register_first |= old_addr.is_none_or(|a| a.is_empty());
-
-        let is_master = broker_id == MASTER_ID;
-        let is_prime_slave = !is_old_version_broker
-            && !is_master
-            && broker_data.broker_addrs.keys().next() == Some(&broker_id);
-        let acting_master_enabled = broker_data.enable_acting_master;
-
-        // 2. Queue data, from the master (or the acting master) only.
-        if is_master || is_prime_slave {
-            let data_version = topic_config_wrapper.data_version;
-            let broker_changed =
-                t.is_broker_topic_config_changed(&cluster_name, &broker_addr, &data_version);
-
-            if self.delete_topic_with_broker_registration
-                && topic_config_wrapper.topic_queue_mapping_info_map.is_empty()
-            {
-                t.delete_topics_missing_from(
-                    &broker_name,
-                    &topic_config_wrapper.topic_config_table,
-                );
-            }
-
-            for tc in topic_config_wrapper.topic_config_table.values() {
-                if register_first
-                    || broker_changed
-                    || !t.topic_lists_broker(&tc.topic_name, &broker_name)
-                {
-                    let mut tc = tc.clone();
-                    if is_prime_slave && acting_master_enabled {
-                        // An acting master serves reads only.
-                        tc.perm &= !perm::PERM_WRITE;
-                    }
-                    t.create_and_update_queue_data(&broker_name, &tc);
-                }
-            }
-
-            if broker_changed || register_first {
-                for (topic, info) in &topic_config_wrapper.topic_queue_mapping_info_map {
-                    let bname = info
-                        .get("bname")
-                        .and_then(|b| b.as_str())
-                        .unwrap_or(&broker_name)
-                        .to_string();
-                    t.topic_queue_mapping_info_table
-                        .entry(topic.clone())
-                        .or_default()
-                        .insert(bname, info.clone());
-                }
-            }
+        let (cluster_name, broker_name) = (reg.cluster_name.clone(), reg.broker_name.clone());
+        t.update_broker_live_info(reg, now);
+        if role.is_master {
+            Ok(RegisterBrokerResult::default())
+        } else {
+            Ok(t.master_of(&cluster_name, &broker_name))
         }
-
-        // 3. Liveness.
-        let addr_info = BrokerAddrInfo::new(&cluster_name, &broker_addr);
-        let prev = t.broker_live_table.insert(
-            addr_info.clone(),
-            BrokerLiveInfo {
-                last_update_timestamp: now,
-                heartbeat_timeout_millis: heartbeat_timeout_millis
-                    .unwrap_or(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME),
-                data_version: topic_config_wrapper.data_version,
-                channel,
-                ha_server_addr: ha_server_addr.clone(),
-            },
-        );
-        if prev.is_none() {
-            tracing::info!(broker = %addr_info, ha_server_addr = %ha_server_addr, "new broker registered");
-        }
-
-        if let Some(list) = filter_server_list {
-            if list.is_empty() {
-                t.filter_server_table.remove(&addr_info);
-            } else {
-                t.filter_server_table.insert(addr_info, list);
-            }
-        }
-
-        // 4. A slave learns where its master is.
-        if !is_master {
-            let master_addr = t
-                .broker_addr_table
-                .get(&broker_name)
-                .and_then(|bd| bd.master_addr())
-                .map(str::to_string);
-            if let Some(master_addr) = master_addr {
-                let master_live = t
-                    .broker_live_table
-                    .get(&BrokerAddrInfo::new(&cluster_name, &master_addr));
-                if let Some(live) = master_live {
-                    result.ha_server_addr = Some(live.ha_server_addr.clone());
-                    result.master_addr = Some(master_addr);
-                }
-            }
-        }
-        Ok(result)
     }
 
     /// UNREGISTER_BROKER (also what a closed channel or an expired heartbeat

@@ -37,7 +37,7 @@ use crate::remoting::connection;
 use crate::remoting::error::RemotingError;
 use crate::remoting::processor::{ProcessorTable, RequestProcessor};
 
-/// Client settings (Java `NettyClientConfig`, facts §1.7).
+/// Client settings (Java `NettyClientConfig`, `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyClientConfig.java`).
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// `connectTimeoutMillis`.

@@ -41,7 +41,7 @@ macro_rules! code_table {
 
 code_table! {
     /// Request codes (Java `RequestCode`), sorted by value. The ones this
-    /// project serves are listed in facts §2.1; the rest exist so that logs
+    /// project serves are listed in Java `RequestCode`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RequestCode.java`; the rest exist so that logs
     /// can name whatever a real client or admin tool sends us.
     mod request_code;
     /// The Java constant name of a request code, or `"UNKNOWN"`.

@@ -1,7 +1,7 @@
 //! The frame codec — Java `NettyEncoder`, `NettyDecoder`, `RemotingCommand#fastEncodeHeader`
 //! and `RemotingCommand#decode`.
 //!
-//! A frame on the wire (facts §1.1, all integers big-endian):
+//! A frame on the wire (Java `RemotingCommand#decode`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingCommand.java`, all integers big-endian):
 //!
 //! ```text
 //! +-----------+-------------------------+----------------------+---------------+

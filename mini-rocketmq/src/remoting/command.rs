@@ -32,7 +32,7 @@ pub mod flag {
     pub const ONEWAY: i32 = 2;
 }
 
-/// `MQVersion.Version` ordinals that change behaviour somewhere (facts §1.2).
+/// `MQVersion.Version` ordinals that change behaviour somewhere (Java `MQVersion`, `common/src/main/java/org/apache/rocketmq/common/MQVersion.java`).
 /// The `version` field of a command carries the sender's ordinal.
 pub mod mq_version {
     pub const V3_0_0_SNAPSHOT: i32 = 0;
@@ -47,7 +47,7 @@ pub mod mq_version {
     pub const CURRENT_VERSION: i32 = V5_3_3;
 }
 
-/// Which language the sender is written in (Java `LanguageCode`, facts §1.5).
+/// Which language the sender is written in (Java `LanguageCode`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/LanguageCode.java`).
 /// The ROCKETMQ header carries the byte code, the JSON header the name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum LanguageCode {
@@ -139,7 +139,7 @@ impl fmt::Display for LanguageCode {
     }
 }
 
-/// How the header of a frame is serialized (Java `SerializeType`, facts §1.1).
+/// How the header of a frame is serialized (Java `SerializeType`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/SerializeType.java`).
 /// It is the high byte of the header mark, so every frame says its own type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SerializeType {
@@ -208,7 +208,8 @@ pub fn next_opaque() -> i32 {
     NEXT_OPAQUE.fetch_add(1, Ordering::Relaxed)
 }
 
-/// One request or response (facts §1.2).
+/// One request or response (Java `RemotingCommand`,
+/// `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingCommand.java`).
 #[derive(Clone, PartialEq)]
 pub struct RemotingCommand {
     /// Request code on a request, response code on a response.
@@ -222,7 +223,7 @@ pub struct RemotingCommand {
     pub flag: i32,
     /// Free text; responses put their error message here.
     pub remark: Option<String>,
-    /// The custom header, flattened (facts §1.6).
+    /// The custom header, flattened (Java `RemotingCommand#makeCustomHeaderToNet`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingCommand.java`).
     pub ext_fields: HashMap<String, String>,
     /// The payload; never part of the header.
     pub body: Option<Bytes>,

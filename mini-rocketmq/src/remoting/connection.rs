@@ -40,8 +40,9 @@
 //! going. A processor that panics is answered SYSTEM_ERROR, like a Java
 //! processor that throws.
 //!
-//! **Idle**: with no read or write for `max_idle` (120 s by default, facts
-//! §1.7) the listener hears `on_channel_idle` and the connection is closed,
+//! **Idle**: with no read or write for `max_idle` (120 s by default, Java
+//! `NettyServerConfig#serverChannelMaxIdleTimeSeconds`,
+//! `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyServerConfig.java`) the listener hears `on_channel_idle` and the connection is closed,
 //! like Java's `IdleStateHandler(0, 0, 120)` + `NettyConnectManageHandler`.
 
 use std::any::Any;

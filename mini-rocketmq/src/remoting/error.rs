@@ -16,7 +16,7 @@ use std::io;
 
 use crate::remoting::code::response_code;
 
-/// The bytes read from a peer do not form a valid frame (facts §1.1, §1.3, §1.4).
+/// The bytes read from a peer do not form a valid frame (Java `NettyDecoder`, `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyDecoder.java`; Java `RemotingSerializable`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingSerializable.java`; Java `RocketMQSerializable`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RocketMQSerializable.java`).
 #[derive(Debug, thiserror::Error)]
 pub enum FrameError {
     /// The length prefix cannot even hold the 4-byte header mark.

@@ -1,5 +1,5 @@
 //! The JSON header — Java `RemotingSerializable`, which `RemotingCommand`
-//! uses to turn its header fields into fastjson text and back (facts §1.3).
+//! uses to turn its header fields into fastjson text and back (Java `RemotingSerializable`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingSerializable.java`).
 //!
 //! Java writes the header with fastjson's default features: keys in
 //! alphabetical order, nulls omitted, enums by name:

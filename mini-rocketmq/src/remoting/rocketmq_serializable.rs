@@ -1,4 +1,4 @@
-//! The ROCKETMQ binary header — Java `RocketMQSerializable` (facts §1.4).
+//! The ROCKETMQ binary header — Java `RocketMQSerializable` (`remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RocketMQSerializable.java`).
 //!
 //! ```text
 //! code:i16 language:u8 version:i16 opaque:i32 flag:i32
@@ -18,7 +18,7 @@ use bytes::{BufMut, BytesMut};
 use crate::remoting::command::{LanguageCode, RemotingCommand, SerializeType};
 use crate::remoting::error::FrameError;
 
-/// Writes the ROCKETMQ binary header of `cmd` to `dst` (facts §1.4).
+/// Writes the ROCKETMQ binary header of `cmd` to `dst` (`remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RocketMQSerializable.java`).
 pub(crate) fn write_header(cmd: &RemotingCommand, dst: &mut BytesMut) {
     // Java writes `(short) code` and `(short) version`: truncation is the
     // protocol, not an accident of ours.

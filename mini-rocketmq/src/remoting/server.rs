@@ -46,7 +46,7 @@ use crate::remoting::processor::ProcessorTable;
 pub use crate::remoting::channel::{Channel, ChannelEventListener};
 pub use crate::remoting::processor::{BoxFuture, RequestProcessor};
 
-/// Server settings (Java `NettyServerConfig`, facts §1.7).
+/// Server settings (Java `NettyServerConfig`, `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyServerConfig.java`).
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
     /// `serverChannelMaxIdleTimeSeconds`: a connection with no traffic for

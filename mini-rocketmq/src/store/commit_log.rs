@@ -49,12 +49,7 @@ use crate::common::sysflag::MessageSysFlag;
 /// Every file keeps room for the 8-byte END_OF_FILE blank (Java `END_FILE_MIN_BLANK_LENGTH`).
 pub const END_FILE_MIN_BLANK_LENGTH: usize = 4 + 4;
 
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use crate::common::system_clock::now_millis as now_ms;
 
 pub struct CommitLog {
     pub(crate) mapped_file_queue: MappedFileQueue,
@@ -74,6 +69,28 @@ impl std::fmt::Debug for CommitLog {
             .field("max_offset", &self.max_offset())
             .finish()
     }
+}
+
+/// What [`CommitLog::put_locked`] appends: `len` bytes holding `msg_num`
+/// records of one queue.
+struct Put<'a> {
+    topic: &'a str,
+    queue_id: i32,
+    /// Counts in its consume queue (not a prepared or rolled-back half message).
+    consumable: bool,
+    len: usize,
+    msg_num: i32,
+    store_host: std::net::SocketAddr,
+}
+
+/// Where the records being appended go, known only under the lock.
+#[derive(Clone, Copy)]
+struct AppendAt {
+    /// CommitLog offset of the first byte.
+    wrote_offset: i64,
+    /// Queue offset of the first record.
+    queue_offset: i64,
+    store_timestamp: i64,
 }
 
 /// A validation failure, mapped to the status the broker reports.
@@ -166,50 +183,20 @@ impl CommitLog {
         if len + END_FILE_MIN_BLANK_LENGTH > self.file_size {
             return illegal("record larger than a CommitLog file");
         }
-        let consumable = is_consumable_transaction_state(msg.sys_flag);
-
-        let mut table = self.put_lock.lock();
-        let begin = now_ms();
-        self.begin_time_in_lock.store(begin, Ordering::Relaxed);
-        fields.store_timestamp = begin;
-        // One table lookup per put: read the counter now, bump it after the append.
-        let counter = if consumable {
-            Some(table.slot(&msg.topic, msg.queue_id))
-        } else {
-            None
+        let put = Put {
+            topic: &msg.topic,
+            queue_id: msg.queue_id,
+            consumable: is_consumable_transaction_state(msg.sys_flag),
+            len,
+            msg_num: 1,
+            store_host: msg.store_host,
         };
-        let queue_offset = counter.as_deref().copied().unwrap_or(0);
-        fields.queue_offset = queue_offset;
-        let appended = self.append_locked(len, begin, |wrote_offset, buf| {
-            fields.physical_offset = wrote_offset;
+        self.put_locked(put, |at, buf| {
+            fields.physical_offset = at.wrote_offset;
+            fields.queue_offset = at.queue_offset;
+            fields.store_timestamp = at.store_timestamp;
             encode_record_into(buf, &fields).map(|_| ())
-        });
-        let result = match appended {
-            Ok(wrote_offset) => {
-                if let Some(c) = counter {
-                    *c = queue_offset + 1;
-                }
-                self.max_offset
-                    .store(wrote_offset + len as i64, Ordering::Release);
-                PutMessageResult::new(
-                    PutMessageStatus::PutOk,
-                    Some(AppendMessageResult {
-                        status: AppendMessageStatus::PutOk,
-                        wrote_offset,
-                        wrote_bytes: len,
-                        store_timestamp: begin,
-                        logics_offset: queue_offset,
-                        msg_num: 1,
-                        store_host: msg.store_host,
-                        batch_offsets: Vec::new(),
-                    }),
-                )
-            }
-            Err(status) => PutMessageResult::failed(status),
-        };
-        self.begin_time_in_lock.store(0, Ordering::Relaxed);
-        drop(table);
-        result
+        })
     }
 
     /// Append a SEND_BATCH_MESSAGE batch as consecutive records in one file
@@ -254,17 +241,16 @@ impl CommitLog {
         }
         let consumable = is_consumable_transaction_state(sys_flag);
         let mut offsets = Vec::with_capacity(entries.len());
-
-        let mut table = self.put_lock.lock();
-        let begin = now_ms();
-        self.begin_time_in_lock.store(begin, Ordering::Relaxed);
-        let counter = if consumable {
-            Some(table.slot(&batch.topic, batch.queue_id))
-        } else {
-            None
+        let put = Put {
+            topic: &batch.topic,
+            queue_id: batch.queue_id,
+            consumable,
+            len: total_len,
+            msg_num: entries.len() as i32,
+            store_host: batch.store_host,
         };
-        let first_queue_offset = counter.as_deref().copied().unwrap_or(0);
-        let appended = self.append_locked(total_len, begin, |wrote_offset, buf| {
+        let mut result = self.put_locked(put, |at, buf| {
+            let wrote_offset = at.wrote_offset;
             let mut pos = 0usize;
             for (i, (e, crc, len)) in entries.iter().enumerate() {
                 let fields = RecordFields {
@@ -273,7 +259,7 @@ impl CommitLog {
                     queue_id: batch.queue_id,
                     flag: e.flag,
                     queue_offset: if consumable {
-                        first_queue_offset + i as i64
+                        at.queue_offset + i as i64
                     } else {
                         0
                     },
@@ -281,7 +267,7 @@ impl CommitLog {
                     sys_flag,
                     born_timestamp: batch.born_timestamp,
                     born_host: batch.born_host,
-                    store_timestamp: begin,
+                    store_timestamp: at.store_timestamp,
                     store_host: batch.store_host,
                     reconsume_times: batch.reconsume_times,
                     prepared_transaction_offset: 0,
@@ -295,25 +281,58 @@ impl CommitLog {
             }
             Ok(())
         });
-        let n = entries.len() as i64;
+        if let Some(appended) = result.append_message_result.as_mut() {
+            appended.batch_offsets = offsets;
+        }
+        result
+    }
+
+    /// The locked half of both puts (Java `CommitLog#asyncPutMessage(s)`
+    /// between `putMessageLock.lock()` and `unlock()`): stamp the store time,
+    /// take the queue's next offset, append `put.len` bytes through `encode`
+    /// (Java `DefaultAppendMessageCallback#doAppend`), then advance the
+    /// queue offset by `put.msg_num` and publish the new max offset.
+    fn put_locked(
+        &self,
+        put: Put<'_>,
+        mut encode: impl FnMut(AppendAt, &mut [u8]) -> Result<(), DecodeError>,
+    ) -> PutMessageResult {
+        let mut table = self.put_lock.lock();
+        let begin = now_ms();
+        self.begin_time_in_lock.store(begin, Ordering::Relaxed);
+        // One table lookup per put: read the counter now, bump it after the append.
+        let counter = if put.consumable {
+            Some(table.slot(put.topic, put.queue_id))
+        } else {
+            None
+        };
+        let queue_offset = counter.as_deref().copied().unwrap_or(0);
+        let appended = self.append_locked(put.len, begin, |wrote_offset, buf| {
+            let at = AppendAt {
+                wrote_offset,
+                queue_offset,
+                store_timestamp: begin,
+            };
+            encode(at, buf)
+        });
         let result = match appended {
             Ok(wrote_offset) => {
                 if let Some(c) = counter {
-                    *c = first_queue_offset + n;
+                    *c = queue_offset + put.msg_num as i64;
                 }
                 self.max_offset
-                    .store(wrote_offset + total_len as i64, Ordering::Release);
+                    .store(wrote_offset + put.len as i64, Ordering::Release);
                 PutMessageResult::new(
                     PutMessageStatus::PutOk,
                     Some(AppendMessageResult {
                         status: AppendMessageStatus::PutOk,
                         wrote_offset,
-                        wrote_bytes: total_len,
+                        wrote_bytes: put.len,
                         store_timestamp: begin,
-                        logics_offset: first_queue_offset,
-                        msg_num: n as i32,
-                        store_host: batch.store_host,
-                        batch_offsets: offsets,
+                        logics_offset: queue_offset,
+                        msg_num: put.msg_num,
+                        store_host: put.store_host,
+                        batch_offsets: Vec::new(),
                     }),
                 )
             }

@@ -7,7 +7,7 @@
 //! first record that fails marks the end. Everything after it is a torn
 //! write from a crash (or zeros) and is cut off, so the next put overwrites
 //! it. Where the walk starts is the only difference between the two modes
-//! (facts §5.6):
+//! (Java `CommitLog#recoverAbnormally`, `store/src/main/java/org/apache/rocketmq/store/CommitLog.java`):
 //!
 //! * **normal** (no `abort` file — the last run shut down cleanly): the
 //!   third-newest file; the consume queues are known to be complete.

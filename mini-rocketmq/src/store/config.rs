@@ -2,7 +2,7 @@
 //! `FlushDiskType`, `BrokerRole`, `StorePathConfigHelper`).
 //!
 //! Field names are RocketMQ's property names in snake_case, and the defaults
-//! are RocketMQ's (facts §5), so a `broker.conf` written for the Java broker
+//! are RocketMQ's (Java `MessageStoreConfig`, `store/src/main/java/org/apache/rocketmq/store/config/MessageStoreConfig.java`), so a `broker.conf` written for the Java broker
 //! means the same thing here: [`MessageStoreConfig::set_property`] takes the
 //! camelCase name as it appears in that file.
 //!
@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// How a put becomes durable (facts §5.4).
+/// How a put becomes durable (Java `FlushDiskType`, `store/src/main/java/org/apache/rocketmq/store/config/FlushDiskType.java`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FlushDiskType {
     /// The put returns once the record is in the page cache; a background
@@ -81,7 +81,7 @@ impl FromStr for BrokerRole {
     }
 }
 
-/// Size of one consume-queue entry (`ConsumeQueue.CQ_STORE_UNIT_SIZE`, facts §5.2).
+/// Size of one consume-queue entry (`ConsumeQueue.CQ_STORE_UNIT_SIZE`, `store/src/main/java/org/apache/rocketmq/store/ConsumeQueue.java`).
 pub const CQ_STORE_UNIT_SIZE: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ pub struct MessageStoreConfig {
     pub flush_consume_queue_thorough_interval: u64,
     /// Largest accepted body (4 MiB); a whole record may add up to 64 KiB on top.
     pub max_message_size: usize,
-    /// Verify body CRCs while recovering (facts §5.6).
+    /// Verify body CRCs while recovering (Java `MessageStoreConfig#checkCRCOnRecover`, `store/src/main/java/org/apache/rocketmq/store/config/MessageStoreConfig.java`).
     pub check_crc_on_recover: bool,
     pub broker_role: BrokerRole,
     /// Upper bounds of one pull answered from memory.
@@ -119,7 +119,7 @@ pub struct MessageStoreConfig {
     pub max_transfer_bytes_on_message_in_disk: usize,
     pub max_transfer_count_on_message_in_disk: usize,
     pub access_message_in_memory_max_ratio: u32,
-    /// Build index files for KEYS and UNIQ_KEY (facts §5.3).
+    /// Build index files for KEYS and UNIQ_KEY (Java `MessageStoreConfig#messageIndexEnable`, `store/src/main/java/org/apache/rocketmq/store/config/MessageStoreConfig.java`).
     pub message_index_enable: bool,
     pub max_hash_slot_num: u32,
     pub max_index_num: u32,

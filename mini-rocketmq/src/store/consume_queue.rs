@@ -4,7 +4,7 @@
 //! The consume queue turns N into a CommitLog position with one
 //! multiplication: entry N lives at byte `N × 20` of this queue's log
 //! (`consumequeue/<topic>/<queueId>/`, 6,000,000-byte files = 300,000
-//! entries), and every entry has the same shape (facts §5.2):
+//! entries), and every entry has the same shape (Java `ConsumeQueue#CQ_STORE_UNIT_SIZE`, `store/src/main/java/org/apache/rocketmq/store/ConsumeQueue.java`):
 //!
 //! ```text
 //! | CommitLog offset i64 | record size i32 | tagsCode i64 |

@@ -2,7 +2,7 @@
 //! `CommitLog.GroupCommitService` and `DefaultMessageStore.FlushConsumeQueueService`).
 //!
 //! A put only copies bytes into the page cache; `msync` makes them durable.
-//! RocketMQ offers two policies (facts §5.4):
+//! RocketMQ offers two policies (Java `CommitLog.FlushRealTimeService`, `store/src/main/java/org/apache/rocketmq/store/CommitLog.java`):
 //!
 //! * **ASYNC_FLUSH** (`FlushRealTimeService`): every 500 ms, msync if at least
 //!   4 pages are dirty, and unconditionally every 10 s. A put never waits; a

@@ -3,7 +3,7 @@
 //! A pull asks "up to N messages of topic T, queue Q, from logical offset
 //! O". The answer carries the raw CommitLog records, copied straight out of
 //! the mapping into one buffer — that buffer *is* the PULL_MESSAGE response
-//! body (facts §3.2) — plus the offsets the consumer needs to continue:
+//! body (Java `DefaultMessageStore#getMessage`, `store/src/main/java/org/apache/rocketmq/store/DefaultMessageStore.java`) — plus the offsets the consumer needs to continue:
 //! `next_begin_offset`, and the queue's `min_offset` / `max_offset`.
 
 use bytes::Bytes;

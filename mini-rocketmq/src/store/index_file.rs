@@ -1,7 +1,7 @@
 //! One index file: a hash table from message key to CommitLog offsets
 //! (Java: `org.apache.rocketmq.store.index.IndexFile` and `IndexHeader`).
 //!
-//! Layout (facts §5.3), all big-endian:
+//! Layout (Java `IndexFile`, `store/src/main/java/org/apache/rocketmq/store/index/IndexFile.java`), all big-endian:
 //!
 //! ```text
 //! header   40 B        beginTimestamp i64 | endTimestamp i64 | beginPhyOffset i64

@@ -5,7 +5,7 @@
 //! [`AppendMessageResult`] (where the record went), and the store wraps it
 //! into a [`PutMessageResult`] whose status also covers what happened
 //! around the append (flush timeout, store shut down, message illegal…).
-//! The send processor turns the status into a response code (facts §3.1).
+//! The send processor turns the status into a response code (Java `SendMessageProcessor#handlePutMessageResult`, `broker/src/main/java/org/apache/rocketmq/broker/processor/SendMessageProcessor.java`).
 
 use std::net::SocketAddr;
 
@@ -84,7 +84,7 @@ impl AppendMessageResult {
         self.logics_offset
     }
 
-    /// The offset msgId (facts §4.4); for a batch, every record's id joined by commas,
+    /// The offset msgId (Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`); for a batch, every record's id joined by commas,
     /// exactly the `msgId` a SEND_BATCH_MESSAGE response carries. Built lazily, as in
     /// Java (a `Supplier`), so a put that nobody asks the id of pays nothing.
     pub fn msg_id(&self) -> String {

@@ -1,7 +1,7 @@
 //! The checkpoint file (Java: `org.apache.rocketmq.store.StoreCheckpoint`).
 //!
 //! A 4096-byte file, `<root>/checkpoint`, whose first 40 bytes record how
-//! far each kind of file was known to be on disk (facts §5.5):
+//! far each kind of file was known to be on disk (Java `StoreCheckpoint`, `store/src/main/java/org/apache/rocketmq/store/StoreCheckpoint.java`):
 //!
 //! ```text
 //!  0 physicMsgTimestamp   store time of the newest flushed CommitLog message

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use mini_rocketmq::broker::{BrokerConfig, BrokerController, BrokerHandle};
 use mini_rocketmq::client::ClientConfig;
-use mini_rocketmq::client::client_instance::MQClientManager;
+use mini_rocketmq::client::mq_client_manager::MQClientManager;
 use mini_rocketmq::common::topic_config::TopicConfig;
 use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController, NamesrvHandle};
 use mini_rocketmq::store::config::MessageStoreConfig;

@@ -31,6 +31,16 @@ impl BrokerConfig {
         format!("{}:{}", self.broker_ip1, self.listen_port + 1)
     }
 
+    /// How the trace names this broker: `broker-a` for the master (id 0),
+    /// `broker-a/1` for its first slave, so two members of one broker name
+    /// never share an actor.
+    pub fn actor(&self) -> String {
+        match self.broker_id {
+            0 => self.broker_name.clone(),
+            id => format!("{}/{id}", self.broker_name),
+        }
+    }
+
     /// The name-server addresses, in the order configured.
     pub fn namesrv_addr_list(&self) -> Vec<String> {
         self.namesrv_addr

@@ -10,7 +10,7 @@ use workbook_trace::step;
 
 use crate::broker::broker_config::BrokerConfig;
 use crate::common::util_all::crc32;
-use crate::remoting::code::{request_code, response_code, response_code_name};
+use crate::remoting::code::{request_code, response_code, response_code_label};
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::protocol::body::register_broker_body::{
     RegisterBrokerBody, TopicConfigSerializeWrapper,
@@ -37,13 +37,14 @@ impl BrokerOuterAPI {
         config: &BrokerConfig,
         topic_config_wrapper: TopicConfigSerializeWrapper,
     ) -> Vec<RegisterBrokerResponseHeader> {
+        const JAVA: &str = "BrokerOuterAPI#registerBrokerAll";
         let topics: Vec<&str> = topic_config_wrapper
             .topic_config_table
             .keys()
             .map(String::as_str)
             .collect();
         let topics = format!("[{}]", topics.join(", "));
-        let data_version = topic_config_wrapper.data_version.counter;
+        let version = topic_config_wrapper.data_version.counter;
 
         let body = RegisterBrokerBody {
             filter_server_list: Vec::new(),
@@ -62,21 +63,15 @@ impl BrokerOuterAPI {
             body_crc32: crc32(&body),
         };
 
+        let (me, size) = (config.actor(), body.len());
         let mut results = Vec::new();
-        for namesrv_addr in config.namesrv_addr_list() {
-            step!(
-                config.broker_name,
-                "BrokerOuterAPI#registerBrokerAll",
-                "REGISTER_BROKER(103) -> {namesrv_addr} cluster={} id={} addr={} topics={topics} dataVersion={data_version} body={}B",
-                header.cluster_name,
-                header.broker_id,
-                header.broker_addr,
-                body.len()
-            );
+        for addr in config.namesrv_addr_list() {
+            step!(me, JAVA, "REGISTER_BROKER(103) -> {addr} topics={topics}");
+            step!(me, JAVA, "dataVersion={version} body={size}B");
             let request =
                 RemotingCommand::create_request_command(request_code::REGISTER_BROKER, &header)
                     .with_body(body.clone());
-            if let Some(result) = self.register_broker(config, &namesrv_addr, request) {
+            if let Some(result) = self.register_broker(config, &addr, request) {
                 results.push(result);
             }
         }
@@ -98,18 +93,12 @@ impl BrokerOuterAPI {
             Ok(response) => response,
             Err(e) => {
                 tracing::warn!("failed to register to name server {namesrv_addr}: {e}");
-                step!(config.broker_name, JAVA, "<- failed: {e}");
+                step!(config.actor(), JAVA, "<- failed: {e}");
                 return None;
             }
         };
-        step!(
-            config.broker_name,
-            JAVA,
-            "<- {}({}) opaque={}",
-            response_code_name(response.code),
-            response.code,
-            response.opaque
-        );
+        let (code, opaque) = (response_code_label(response.code), response.opaque);
+        step!(config.actor(), JAVA, "<- {code} opaque={opaque}");
         if response.code != response_code::SUCCESS {
             return None;
         }

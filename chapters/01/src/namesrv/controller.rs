@@ -37,12 +37,9 @@ impl NamesrvController {
     pub fn start(&self, network: &InProcessNetwork) {
         let processor = DefaultRequestProcessor::new(self.route_info_manager.clone());
         network.listen(&self.listen_addr, Arc::new(processor));
-        step!(
-            "namesrv",
-            "NamesrvController#start",
-            "listening at {}, DefaultRequestProcessor answers every request code",
-            self.listen_addr
-        );
+        let addr = &self.listen_addr;
+        step!("namesrv", "NamesrvController#start", "listening at {addr}");
+        step!("namesrv", "NamesrvController#start", "DefaultRequestProcessor answers every code");
     }
     // ANCHOR_END: start
 

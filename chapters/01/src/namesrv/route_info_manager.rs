@@ -127,12 +127,7 @@ impl RouteInfoManager {
             .entry(cluster.clone())
             .or_default();
         if names.insert(name.clone()) {
-            step!(
-                ACTOR,
-                JAVA,
-                "clusterAddrTable[{cluster}] = {}",
-                set_to_string(names)
-            );
+            step!(ACTOR, JAVA, "clusterAddrTable[{cluster}] = {}", set_to_string(names));
         }
 
         // 2. The broker name gains (or re-confirms) the address of this id.
@@ -156,12 +151,8 @@ impl RouteInfoManager {
             .insert(header.broker_id, addr.clone());
         register_first |= old_addr.is_none();
         if old_addr.as_ref() != Some(addr) {
-            step!(
-                ACTOR,
-                JAVA,
-                "brokerAddrTable[{name}] = {}",
-                addrs_to_string(&broker_data.broker_addrs)
-            );
+            let addrs = addrs_to_string(&broker_data.broker_addrs);
+            step!(ACTOR, JAVA, "brokerAddrTable[{name}] = {addrs}");
         }
 
         // 3. Only a master's topics become queue data (a slave holds copies
@@ -197,12 +188,8 @@ impl RouteInfoManager {
             .insert(addr_info.clone(), live)
             .is_none()
         {
-            step!(
-                ACTOR,
-                JAVA,
-                "brokerLiveTable[{addr_info}] = new, dataVersion={}",
-                wrapper.data_version.counter
-            );
+            let counter = wrapper.data_version.counter;
+            step!(ACTOR, JAVA, "brokerLiveTable[{addr_info}] = new, dataVersion={counter}");
         }
 
         // 5. Filter servers: an empty list means "none any more".
@@ -274,11 +261,7 @@ impl RouteInfoManager {
             }
         }
         if route.broker_datas.is_empty() {
-            step!(
-                ACTOR,
-                JAVA,
-                "{topic}: no broker of it has an address -> null"
-            );
+            step!(ACTOR, JAVA, "{topic}: no broker of it has an address -> null");
             return None;
         }
         let names: Vec<&str> = route
@@ -286,12 +269,9 @@ impl RouteInfoManager {
             .iter()
             .map(|bd| bd.broker_name.as_str())
             .collect();
-        step!(
-            ACTOR,
-            JAVA,
-            "{topic}: queueDatas from topicQueueTable, addresses of [{}] from brokerAddrTable",
-            names.join(", ")
-        );
+        let names = names.join(", ");
+        step!(ACTOR, JAVA, "{topic}: queueDatas from topicQueueTable,");
+        step!(ACTOR, JAVA, "addresses of [{names}] from brokerAddrTable");
         Some(route)
     }
     // ANCHOR_END: pickup_topic_route_data
@@ -300,16 +280,13 @@ impl RouteInfoManager {
     /// logs this every 10 minutes, entries included).
     pub fn print_all_periodically(&self) {
         let t = self.read();
-        step!(
-            ACTOR,
-            "RouteInfoManager#printAllPeriodically",
-            "topicQueueTable={} brokerAddrTable={} clusterAddrTable={} brokerLiveTable={} filterServerTable={}",
-            t.topic_queue_table.len(),
-            t.broker_addr_table.len(),
-            t.cluster_addr_table.len(),
-            t.broker_live_table.len(),
-            t.filter_server_table.len()
-        );
+        const JAVA: &str = "RouteInfoManager#printAllPeriodically";
+        let (topics, brokers) = (t.topic_queue_table.len(), t.broker_addr_table.len());
+        let (clusters, live) = (t.cluster_addr_table.len(), t.broker_live_table.len());
+        let filters = t.filter_server_table.len();
+        step!(ACTOR, JAVA, "topicQueueTable={topics} brokerAddrTable={brokers}");
+        step!(ACTOR, JAVA, "clusterAddrTable={clusters} brokerLiveTable={live}");
+        step!(ACTOR, JAVA, "filterServerTable={filters}");
     }
 
     fn read(&self) -> RwLockReadGuard<'_, RouteTables> {
@@ -351,6 +328,7 @@ impl RouteTables {
     /// `RouteInfoManager#createAndUpdateQueueData`: one topic config becomes
     /// (or replaces) this broker's row for the topic.
     fn create_and_update_queue_data(&mut self, broker_name: &str, topic_config: &TopicConfig) {
+        const JAVA: &str = "RouteInfoManager#createAndUpdateQueueData";
         let queue_data = QueueData {
             broker_name: broker_name.to_string(),
             perm: topic_config.perm,
@@ -362,12 +340,8 @@ impl RouteTables {
         let map = self.topic_queue_table.entry(topic.clone()).or_default();
         let old = map.insert(broker_name.to_string(), queue_data.clone());
         if old.as_ref() != Some(&queue_data) {
-            step!(
-                ACTOR,
-                "RouteInfoManager#createAndUpdateQueueData",
-                "topicQueueTable[{topic}] = {}",
-                queue_map_to_string(map)
-            );
+            let queues = queue_map_to_string(map);
+            step!(ACTOR, JAVA, "topicQueueTable[{topic}] = {queues}");
         }
     }
     // ANCHOR_END: create_and_update_queue_data

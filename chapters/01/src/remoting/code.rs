@@ -151,16 +151,19 @@ code_table!(response_code, response_code_name, {
     GO_AWAY = 1500,
 });
 
+/// A response code as the trace shows it: its name, then its number, as in
+/// `SUCCESS(0)` or `TOPIC_NOT_EXIST(17)`.
+pub fn response_code_label(code: i32) -> String {
+    format!("{}({code})", response_code_name(code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names_come_from_the_same_table_as_the_values() {
-        assert_eq!(
-            request_code_name(request_code::REGISTER_BROKER),
-            "REGISTER_BROKER"
-        );
+        assert_eq!(request_code_name(request_code::REGISTER_BROKER), "REGISTER_BROKER");
         assert_eq!(response_code_name(17), "TOPIC_NOT_EXIST");
         assert_eq!(request_code_name(-5), "UNKNOWN");
     }

@@ -70,11 +70,8 @@ impl BrokerController {
             .clock
             .schedule_at_fixed_rate(10_000, period, move || broker.register_broker_all());
         *self.lock_register_task() = Some(task);
-        step!(
-            self.broker_config.broker_name,
-            "BrokerController#start",
-            "registerBrokerAll again every {period}ms, first in 10000ms"
-        );
+        let me = self.broker_config.actor();
+        step!(me, "BrokerController#start", "registerBrokerAll every {period}ms, first in 10000ms");
     }
     // ANCHOR_END: start
 
@@ -98,11 +95,8 @@ impl BrokerController {
         if let Some(task) = self.lock_register_task().take() {
             self.clock.cancel(task);
         }
-        step!(
-            self.broker_config.broker_name,
-            "BrokerController#registerBrokerAll",
-            "stops: the broker hangs; its connection stays open"
-        );
+        let me = self.broker_config.actor();
+        step!(me, "BrokerController#registerBrokerAll", "stops: hung, its connection still open");
     }
 
     /// `BrokerController#registerBrokerAll`: snapshot the topic configs with

@@ -9,7 +9,7 @@
 use workbook_trace::step;
 
 use crate::common::route::TopicRouteData;
-use crate::remoting::code::{request_code, response_code, response_code_name};
+use crate::remoting::code::{request_code, response_code, response_code_label};
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::error::RemotingError;
 use crate::remoting::protocol::header::GetRouteInfoRequestHeader;
@@ -54,11 +54,7 @@ impl MQClientAPIImpl {
         };
         let request =
             RemotingCommand::create_request_command(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
-        step!(
-            self.actor,
-            JAVA,
-            "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}"
-        );
+        step!(self.actor, JAVA, "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}");
 
         let response = self.remoting_client.invoke_sync(namesrv_addr, request)?;
         let code = response.code;
@@ -67,23 +63,13 @@ impl MQClientAPIImpl {
             // second line with a FAQ link, which the trace leaves out.
             let remark = response.remark.unwrap_or_default();
             let first_line = remark.lines().next().unwrap_or_default();
-            step!(
-                self.actor,
-                JAVA,
-                "<- {}({code}) remark=\"{first_line}\"",
-                response_code_name(code)
-            );
+            let label = response_code_label(code);
+            step!(self.actor, JAVA, "<- {label} remark=\"{first_line}\"");
             return Err(MQClientError::Response { code, remark });
         }
         let body = response.body.unwrap_or_default();
         let route: TopicRouteData = serde_json::from_slice(&body).map_err(RemotingError::from)?;
-        step!(
-            self.actor,
-            JAVA,
-            "<- SUCCESS(0) body={}B: {}",
-            body.len(),
-            route.summary()
-        );
+        step!(self.actor, JAVA, "<- SUCCESS(0) body={}B: {}", body.len(), route.summary());
         Ok(route)
     }
     // ANCHOR_END: get_topic_route_info_from_name_server

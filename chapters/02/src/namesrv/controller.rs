@@ -46,12 +46,9 @@ impl NamesrvController {
         self.start_schedule_service();
         let processor = DefaultRequestProcessor::new(self.route_info_manager.clone());
         network.listen(&self.listen_addr, Arc::new(processor));
-        step!(
-            "namesrv",
-            "NamesrvController#start",
-            "listening at {}, DefaultRequestProcessor answers every request code",
-            self.listen_addr
-        );
+        let addr = &self.listen_addr;
+        step!("namesrv", "NamesrvController#start", "listening at {addr}");
+        step!("namesrv", "NamesrvController#start", "DefaultRequestProcessor answers every code");
     }
     // ANCHOR_END: start
 
@@ -67,11 +64,8 @@ impl NamesrvController {
                 route_info_manager.scan_not_active_broker();
             },
         );
-        step!(
-            "namesrv",
-            "NamesrvController#startScheduleService",
-            "scanNotActiveBroker every {SCAN_NOT_ACTIVE_BROKER_INTERVAL}ms"
-        );
+        const JAVA: &str = "NamesrvController#startScheduleService";
+        step!("namesrv", JAVA, "scanNotActiveBroker every {SCAN_NOT_ACTIVE_BROKER_INTERVAL}ms");
     }
     // ANCHOR_END: start_schedule_service
 

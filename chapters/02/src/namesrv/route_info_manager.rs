@@ -155,12 +155,7 @@ impl RouteInfoManager {
             .entry(cluster.clone())
             .or_default();
         if names.insert(name.clone()) {
-            step!(
-                ACTOR,
-                JAVA,
-                "clusterAddrTable[{cluster}] = {}",
-                set_to_string(names)
-            );
+            step!(ACTOR, JAVA, "clusterAddrTable[{cluster}] = {}", set_to_string(names));
         }
 
         // 2. The broker name gains (or re-confirms) the address of this id.
@@ -184,12 +179,8 @@ impl RouteInfoManager {
             .insert(header.broker_id, addr.clone());
         register_first |= old_addr.is_none();
         if old_addr.as_ref() != Some(addr) {
-            step!(
-                ACTOR,
-                JAVA,
-                "brokerAddrTable[{name}] = {}",
-                addrs_to_string(&broker_data.broker_addrs)
-            );
+            let addrs = addrs_to_string(&broker_data.broker_addrs);
+            step!(ACTOR, JAVA, "brokerAddrTable[{name}] = {addrs}");
         }
 
         // 3. Only a master's topics become queue data (a slave holds copies
@@ -231,21 +222,12 @@ impl RouteInfoManager {
         };
         let counter = wrapper.data_version.counter;
         match tables.broker_live_table.insert(addr_info.clone(), live) {
-            None => step!(
-                ACTOR,
-                JAVA,
-                "brokerLiveTable[{addr_info}] = new, dataVersion={counter} lastUpdateTimestamp={now}"
-            ),
-            Some(prev) if prev.data_version == wrapper.data_version => step!(
-                ACTOR,
-                JAVA,
-                "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} (dataVersion={counter} unchanged: topics untouched)"
-            ),
-            Some(_) => step!(
-                ACTOR,
-                JAVA,
-                "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} dataVersion={counter}"
-            ),
+            None => step!(ACTOR, JAVA, "brokerLiveTable[{addr_info}] = new, dataVersion={counter}"),
+            Some(prev) if prev.data_version == wrapper.data_version => {
+                step!(ACTOR, JAVA, "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now}");
+                step!(ACTOR, JAVA, "(dataVersion={counter} unchanged: topics untouched)");
+            }
+            Some(_) => step!(ACTOR, JAVA, "brokerLiveTable[{addr_info}] dataVersion={counter}"),
         }
         // ANCHOR_END: refresh_live
 
@@ -318,11 +300,7 @@ impl RouteInfoManager {
             }
         }
         if route.broker_datas.is_empty() {
-            step!(
-                ACTOR,
-                JAVA,
-                "{topic}: no broker of it has an address -> null"
-            );
+            step!(ACTOR, JAVA, "{topic}: no broker of it has an address -> null");
             return None;
         }
         let names: Vec<&str> = route
@@ -330,12 +308,9 @@ impl RouteInfoManager {
             .iter()
             .map(|bd| bd.broker_name.as_str())
             .collect();
-        step!(
-            ACTOR,
-            JAVA,
-            "{topic}: queueDatas from topicQueueTable, addresses of [{}] from brokerAddrTable",
-            names.join(", ")
-        );
+        let names = names.join(", ");
+        step!(ACTOR, JAVA, "{topic}: queueDatas from topicQueueTable,");
+        step!(ACTOR, JAVA, "addresses of [{names}] from brokerAddrTable");
         Some(route)
     }
     // ANCHOR_END: pickup_topic_route_data
@@ -345,6 +320,7 @@ impl RouteInfoManager {
     /// broker whose last registration is older than its heartbeat timeout.
     /// Returns how many it dropped.
     pub fn scan_not_active_broker(&self) -> usize {
+        const JAVA: &str = "RouteInfoManager#scanNotActiveBroker";
         let now = self.clock.now_ms();
         // Collect under the read lock, remove afterwards: removal takes the
         // write lock, and a std RwLock cannot be upgraded.
@@ -356,13 +332,9 @@ impl RouteInfoManager {
             .map(|(key, live)| (key.clone(), live.clone()))
             .collect();
         for (addr_info, live) in &expired {
-            step!(
-                ACTOR,
-                "RouteInfoManager#scanNotActiveBroker",
-                "{addr_info} expired: lastUpdateTimestamp={} + {} < now={now}",
-                live.last_update_timestamp,
-                live.heartbeat_timeout_millis
-            );
+            let (last, timeout) = (live.last_update_timestamp, live.heartbeat_timeout_millis);
+            step!(ACTOR, JAVA, "{addr_info} expired:");
+            step!(ACTOR, JAVA, "lastUpdateTimestamp={last} + {timeout} < now={now}");
             // Java closes the broker's connection here (RemotingHelper.
             // closeChannel); there is no socket to close in-process.
             self.on_channel_destroy(addr_info);
@@ -397,13 +369,8 @@ impl RouteInfoManager {
                     })
             });
         if let Some(request) = request {
-            step!(
-                ACTOR,
-                "RouteInfoManager#onChannelDestroy",
-                "{addr_info} was {} id={}: unregister it",
-                request.broker_name,
-                request.broker_id
-            );
+            let (name, id) = (&request.broker_name, request.broker_id);
+            step!(ACTOR, "RouteInfoManager#onChannelDestroy", "{addr_info} was {name} id={id}");
             // RocketMQ 5 queues this on BatchUnregistrationService, which
             // applies queued requests in batches on its own thread; we apply
             // it at once.
@@ -448,11 +415,7 @@ impl RouteInfoManager {
                 continue;
             }
             tables.broker_addr_table.remove(name);
-            step!(
-                ACTOR,
-                JAVA,
-                "brokerAddrTable[{name}] removed (no address left)"
-            );
+            step!(ACTOR, JAVA, "brokerAddrTable[{name}] removed (no address left)");
 
             // The cluster loses the name; an empty cluster goes too.
             let cluster = &request.cluster_name;
@@ -460,18 +423,9 @@ impl RouteInfoManager {
                 names.remove(name);
                 if names.is_empty() {
                     tables.cluster_addr_table.remove(cluster);
-                    step!(
-                        ACTOR,
-                        JAVA,
-                        "clusterAddrTable[{cluster}] removed (no broker left)"
-                    );
+                    step!(ACTOR, JAVA, "clusterAddrTable[{cluster}] removed (no broker left)");
                 } else {
-                    step!(
-                        ACTOR,
-                        JAVA,
-                        "clusterAddrTable[{cluster}] = {}",
-                        set_to_string(names)
-                    );
+                    step!(ACTOR, JAVA, "clusterAddrTable[{cluster}] = {}", set_to_string(names));
                 }
             }
             removed_brokers.insert(name.clone());
@@ -484,16 +438,13 @@ impl RouteInfoManager {
     /// logs this every 10 minutes, entries included).
     pub fn print_all_periodically(&self) {
         let t = self.read();
-        step!(
-            ACTOR,
-            "RouteInfoManager#printAllPeriodically",
-            "topicQueueTable={} brokerAddrTable={} clusterAddrTable={} brokerLiveTable={} filterServerTable={}",
-            t.topic_queue_table.len(),
-            t.broker_addr_table.len(),
-            t.cluster_addr_table.len(),
-            t.broker_live_table.len(),
-            t.filter_server_table.len()
-        );
+        const JAVA: &str = "RouteInfoManager#printAllPeriodically";
+        let (topics, brokers) = (t.topic_queue_table.len(), t.broker_addr_table.len());
+        let (clusters, live) = (t.cluster_addr_table.len(), t.broker_live_table.len());
+        let filters = t.filter_server_table.len();
+        step!(ACTOR, JAVA, "topicQueueTable={topics} brokerAddrTable={brokers}");
+        step!(ACTOR, JAVA, "clusterAddrTable={clusters} brokerLiveTable={live}");
+        step!(ACTOR, JAVA, "filterServerTable={filters}");
     }
 
     fn read(&self) -> RwLockReadGuard<'_, RouteTables> {
@@ -535,6 +486,7 @@ impl RouteTables {
     /// `RouteInfoManager#createAndUpdateQueueData`: one topic config becomes
     /// (or replaces) this broker's row for the topic.
     fn create_and_update_queue_data(&mut self, broker_name: &str, topic_config: &TopicConfig) {
+        const JAVA: &str = "RouteInfoManager#createAndUpdateQueueData";
         let queue_data = QueueData {
             broker_name: broker_name.to_string(),
             perm: topic_config.perm,
@@ -546,12 +498,8 @@ impl RouteTables {
         let map = self.topic_queue_table.entry(topic.clone()).or_default();
         let old = map.insert(broker_name.to_string(), queue_data.clone());
         if old.as_ref() != Some(&queue_data) {
-            step!(
-                ACTOR,
-                "RouteInfoManager#createAndUpdateQueueData",
-                "topicQueueTable[{topic}] = {}",
-                queue_map_to_string(map)
-            );
+            let queues = queue_map_to_string(map);
+            step!(ACTOR, JAVA, "topicQueueTable[{topic}] = {queues}");
         }
     }
     // ANCHOR_END: create_and_update_queue_data
@@ -566,20 +514,11 @@ impl RouteTables {
             let before = map.len();
             map.retain(|broker_name, _| !removed_brokers.contains(broker_name));
             if map.is_empty() {
-                step!(
-                    ACTOR,
-                    JAVA,
-                    "topicQueueTable[{topic}] removed (no broker left)"
-                );
+                step!(ACTOR, JAVA, "topicQueueTable[{topic}] removed (no broker left)");
                 return false;
             }
             if map.len() != before {
-                step!(
-                    ACTOR,
-                    JAVA,
-                    "topicQueueTable[{topic}] = {}",
-                    queue_map_to_string(map)
-                );
+                step!(ACTOR, JAVA, "topicQueueTable[{topic}] = {}", queue_map_to_string(map));
             }
             true
         });
@@ -652,11 +591,7 @@ mod tests {
         let rim = RouteInfoManager::new(clock.clone());
         register(&rim, "a", "a:1", &["T"], None);
         clock.advance_to(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME);
-        assert_eq!(
-            rim.scan_not_active_broker(),
-            0,
-            "exactly 120 s is not yet too long"
-        );
+        assert_eq!(rim.scan_not_active_broker(), 0, "exactly 120 s is not yet too long");
         clock.advance_to(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME + 1);
         assert_eq!(rim.scan_not_active_broker(), 1);
         assert!(rim.pickup_topic_route_data("T").is_none());

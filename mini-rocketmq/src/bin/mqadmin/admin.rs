@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mini_rocketmq::client::client_instance::{MQClientInstance, MQClientManager};
+use mini_rocketmq::client::client_instance::MQClientInstance;
+use mini_rocketmq::client::mq_client_manager::MQClientManager;
 use mini_rocketmq::client::{ClientConfig, MQClientError, MQResult};
 use mini_rocketmq::common::route::TopicRouteData;
 use mini_rocketmq::remoting::protocol::body::cluster_info::ClusterInfo;

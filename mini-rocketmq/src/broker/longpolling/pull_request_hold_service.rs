@@ -47,12 +47,33 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::pull_request::PullRequest;
-use crate::broker::processor::pull_message_processor::PullMessageProcessor;
+use crate::remoting::channel::Channel;
+use crate::remoting::command::RemotingCommand;
+use crate::remoting::processor::BoxFuture;
 use crate::store::message_filter::MessageFilter;
 use crate::store::message_store::DefaultMessageStore;
 
 /// How often held requests are re-checked at most (Java: 5 s with long polling).
 pub const CHECK_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The one thing long polling needs from the pull processor: run a woken
+/// pull again, this time without the right to suspend it (Java
+/// `PullMessageProcessor#executeRequestWhenWakeup`, which calls
+/// `processRequest(channel, request, false)`). `None` means the request was
+/// held again, which a re-run never does.
+///
+/// Java's hold service reaches the processor through the controller; this
+/// trait, owned by the long-polling module and implemented by
+/// [`PullMessageProcessor`](crate::broker::processor::pull_message_processor::PullMessageProcessor),
+/// lets the dependency point one way: the processor uses the hold service,
+/// the hold service knows only this trait.
+pub trait ExecuteRequestWhenWakeup: Send + Sync {
+    fn execute_request_when_wakeup(
+        &self,
+        channel: Channel,
+        request: RemotingCommand,
+    ) -> BoxFuture<'_, Option<RemotingCommand>>;
+}
 
 pub struct PullRequestHoldService {
     store: DefaultMessageStore,
@@ -62,7 +83,7 @@ pub struct PullRequestHoldService {
     held: AtomicUsize,
     /// Wakes the checking task when a request with an earlier deadline arrives.
     added: Notify,
-    processor: OnceLock<Weak<PullMessageProcessor>>,
+    processor: OnceLock<Weak<dyn ExecuteRequestWhenWakeup>>,
     /// The runtime woken pulls run on; recorded by [`start`](Self::start)
     /// because wake-ups also come from the store's dispatcher thread, which
     /// is not a tokio thread.
@@ -84,8 +105,8 @@ impl PullRequestHoldService {
     /// Connect the processor that re-runs woken pulls. A `Weak` because the
     /// processor owns this service; the pair is created together by the
     /// controller.
-    pub fn set_pull_message_processor(&self, processor: &Arc<PullMessageProcessor>) {
-        let _ = self.processor.set(Arc::downgrade(processor));
+    pub fn set_pull_message_processor(&self, processor: Arc<dyn ExecuteRequestWhenWakeup>) {
+        let _ = self.processor.set(Arc::downgrade(&processor));
     }
 
     /// Java `suspendPullRequest`: hold `request` for its queue.
@@ -228,8 +249,8 @@ impl PullRequestHoldService {
     }
 
     /// Java `PullMessageProcessor#executeRequestWhenWakeup`: re-run the pull
-    /// (without the right to suspend again) and send whatever it answers on
-    /// the request's connection.
+    /// (without the right to suspend again) on the runtime and send whatever
+    /// it answers on the request's connection.
     fn execute_request_when_wakeup(&self, held: PullRequest) {
         let Some(processor) = self.processor.get().and_then(Weak::upgrade) else {
             return;
@@ -252,7 +273,7 @@ impl PullRequestHoldService {
             let opaque = request.opaque;
             let serialize_type = request.serialize_type;
             if let Some(response) = processor
-                .process_request_inner(channel.clone(), request, false)
+                .execute_request_when_wakeup(channel.clone(), request)
                 .await
                 && let Err(e) = channel.send_response(opaque, serialize_type, response)
             {

@@ -6,16 +6,23 @@
 //! existence and auto-creation, the queue id; what the broker adds to a
 //! message) and the consumer's "send back" of a message it could not process
 //! (`consumerSendMsgBack`); `SendMessageProcessor` holds the single and batch
-//! sends. This file is that base, as a second `impl` block of
-//! [`SendMessageProcessor`].
+//! sends. This file is that base: [`AbstractSendMessageProcessor`] holds the
+//! services every send uses, and
+//! [`SendMessageProcessor`](super::send_message_processor::SendMessageProcessor)
+//! contains one (Rust has composition where Java has inheritance).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
 
 use super::error_response;
 use super::invalid_header;
-use super::send_message_processor::SendMessageProcessor;
+use crate::broker::broker_config::BrokerConfig;
+use crate::broker::broker_outer_api::{BrokerIdentity, BrokerOuterAPI};
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::message::{
     Message, MessageExt, MessageExtBrokerInner, MessageVersion, tags_string_to_tags_code,
 };
@@ -31,6 +38,8 @@ use crate::remoting::code::response_code;
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::protocol::header::client_manage::ConsumerSendMsgBackRequestHeader;
 use crate::remoting::protocol::header::send::SendMessageRequestHeader;
+use crate::store::config::MessageStoreConfig;
+use crate::store::message_store::DefaultMessageStore;
 
 /// `TopicSysFlag` bits for unit-mode topics.
 pub(super) const FLAG_UNIT: i32 = 0x1;
@@ -38,14 +47,65 @@ pub(super) const FLAG_UNIT_SUB: i32 = 0x2;
 /// Queues of a `%DLQ%<group>` topic (Java `DLQ_NUMS_PER_GROUP`).
 pub(super) const DLQ_NUMS_PER_GROUP: i32 = 1;
 
-impl SendMessageProcessor {
+/// The services every kind of send uses.
+pub struct AbstractSendMessageProcessor {
+    pub(super) broker_config: Arc<BrokerConfig>,
+    pub(super) store_config: Arc<MessageStoreConfig>,
+    pub(super) store: DefaultMessageStore,
+    pub(super) topic_config_manager: Arc<TopicConfigManager>,
+    pub(super) subscription_group_manager: Arc<SubscriptionGroupManager>,
+    /// For the registration that follows a topic's auto-creation.
+    broker_outer_api: Arc<BrokerOuterAPI>,
+    identity: BrokerIdentity,
+    /// `brokerIP1:listenPort`, written into every stored message.
+    pub(super) store_host: SocketAddr,
+    /// Picks a queue when the producer sent `queueId < 0`. Round robin is
+    /// as good as Java's random pick for spreading load, and cheaper.
+    next_queue: AtomicU32,
+}
+
+impl AbstractSendMessageProcessor {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        broker_config: Arc<BrokerConfig>,
+        store_config: Arc<MessageStoreConfig>,
+        store: DefaultMessageStore,
+        topic_config_manager: Arc<TopicConfigManager>,
+        subscription_group_manager: Arc<SubscriptionGroupManager>,
+        broker_outer_api: Arc<BrokerOuterAPI>,
+        identity: BrokerIdentity,
+        store_host: SocketAddr,
+    ) -> Self {
+        AbstractSendMessageProcessor {
+            broker_config,
+            store_config,
+            store,
+            topic_config_manager,
+            subscription_group_manager,
+            broker_outer_api,
+            identity,
+            store_host,
+            next_queue: AtomicU32::new(0),
+        }
+    }
+
+    pub(super) fn pick_queue(&self, write_queue_nums: i32) -> i32 {
+        let n = write_queue_nums.max(1) as u32;
+        (self.next_queue.fetch_add(1, Ordering::Relaxed) % n) as i32
+    }
+
     /// Java `TopicConfigManager#registerBrokerData` after an auto-creation:
     /// the first send to a new topic is answered only once the name servers
     /// know the topic, so a consumer that looks the route up right after the
     /// producer's SEND_OK finds it (Java registers synchronously here too).
     /// Later changes are registered in the background by the controller.
     pub(super) async fn register_new_topic(&self) {
-        self.broker.register_broker_all().await;
+        let wrapper = self
+            .topic_config_manager
+            .build_serialize_wrapper_for_registration(self.broker_config.broker_permission);
+        self.broker_outer_api
+            .register_broker_all(&self.identity, wrapper)
+            .await;
     }
 
     /// Java `AbstractSendMessageProcessor#msgCheck`: every reason to refuse a
@@ -56,13 +116,12 @@ impl SendMessageProcessor {
         channel: &Channel,
         header: &SendMessageRequestHeader,
     ) -> Result<(Arc<TopicConfig>, bool), Box<RemotingCommand>> {
-        let broker = &self.broker;
-        if !perm::is_writeable(broker.broker_config.broker_permission) {
+        if !perm::is_writeable(self.broker_config.broker_permission) {
             return Err(Box::new(error_response(
                 response_code::NO_PERMISSION,
                 format!(
                     "the broker[{}] sending message is forbidden",
-                    broker.broker_config.broker_ip1
+                    self.broker_config.broker_ip1
                 ),
             )));
         }
@@ -80,10 +139,7 @@ impl SendMessageProcessor {
             )));
         }
         let mut created_now = false;
-        let topic_config = match broker
-            .topic_config_manager
-            .select_topic_config(&header.topic)
-        {
+        let topic_config = match self.topic_config_manager.select_topic_config(&header.topic) {
             Some(tc) => tc,
             None => {
                 let unit = header.unit_mode.unwrap_or(false);
@@ -95,7 +151,7 @@ impl SendMessageProcessor {
                 };
                 let remote = channel.remote_addr().to_string();
                 tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
-                let created = broker
+                let created = self
                     .topic_config_manager
                     .create_topic_in_send_message_method(
                         &header.topic,
@@ -106,8 +162,7 @@ impl SendMessageProcessor {
                     );
                 let created = created.or_else(|| {
                     is_retry.then(|| {
-                        broker
-                            .topic_config_manager
+                        self.topic_config_manager
                             .create_topic_in_send_message_back_method(
                                 &header.topic,
                                 1,
@@ -154,7 +209,7 @@ impl SendMessageProcessor {
     /// The store would refuse an oversized body too; refusing it here gives
     /// the producer a remark that names the limit.
     pub(super) fn check_body(&self, body: &Bytes, topic: &str) -> Option<RemotingCommand> {
-        let max = self.broker.store_config.max_message_size;
+        let max = self.store_config.max_message_size;
         if body.len() > max {
             tracing::warn!(
                 topic,
@@ -178,7 +233,7 @@ impl SendMessageProcessor {
             response_code::NO_PERMISSION,
             format!(
                 "the broker[{}] sending transaction message is forbidden",
-                self.broker.broker_config.broker_ip1
+                self.broker_config.broker_ip1
             ),
         )
     }
@@ -192,7 +247,7 @@ impl SendMessageProcessor {
         properties: &mut String,
         scan: &ProducerProperties,
     ) -> String {
-        let config = &self.broker.broker_config;
+        let config = &self.broker_config;
         properties.reserve(96);
         let uniq_key = match &scan.uniq_key {
             Some(k) => k.clone(),
@@ -229,11 +284,10 @@ impl SendMessageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(&request, &e),
         };
-        let broker = &self.broker;
         if let Err(e) = topic_validator::validate_group(&header.group) {
             return error_response(response_code::INVALID_PARAMETER, e.to_string());
         }
-        let Some(group_config) = broker
+        let Some(group_config) = self
             .subscription_group_manager
             .find_subscription_group_config(&header.group)
         else {
@@ -242,12 +296,12 @@ impl SendMessageProcessor {
                 format!("subscription group not exist, {}", header.group),
             );
         };
-        if !perm::is_writeable(broker.broker_config.broker_permission) {
+        if !perm::is_writeable(self.broker_config.broker_permission) {
             return error_response(
                 response_code::NO_PERMISSION,
                 format!(
                     "the broker[{}] sending message is forbidden",
-                    broker.broker_config.broker_ip1
+                    self.broker_config.broker_ip1
                 ),
             );
         }
@@ -255,7 +309,7 @@ impl SendMessageProcessor {
             // The group asked for no retries: the message is dropped.
             return RemotingCommand::new_response(response_code::SUCCESS, None);
         }
-        let Some(msg) = broker.store.look_message_by_offset(header.offset) else {
+        let Some(msg) = self.store.look_message_by_offset(header.offset) else {
             return error_response(
                 response_code::SYSTEM_ERROR,
                 format!("look message by offset failed, {}", header.offset),
@@ -277,7 +331,7 @@ impl SendMessageProcessor {
             )
         };
         let topic_sys_flag = if header.unit_mode { FLAG_UNIT_SUB } else { 0 };
-        let topic_config = broker
+        let topic_config = self
             .topic_config_manager
             .create_topic_in_send_message_back_method(
                 &topic,
@@ -334,7 +388,7 @@ impl SendMessageProcessor {
                 sys_flag: msg.sys_flag,
                 born_timestamp: msg.born_timestamp,
                 born_host: msg.born_host,
-                store_host: broker.store_host(),
+                store_host: self.store_host,
                 reconsume_times: msg.reconsume_times + 1,
                 ..MessageExt::default()
             },
@@ -343,7 +397,7 @@ impl SendMessageProcessor {
         };
         inner.refresh_version();
 
-        let result = broker.store.put_message(inner).await;
+        let result = self.store.put_message(inner).await;
         if result.is_ok() {
             tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
                 "SendMessageProcessor#consumerSendMsgBack: message re-queued");

@@ -24,9 +24,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::admin_stats;
 use super::{error_response, invalid_header};
-use crate::broker::controller::BrokerController;
+use crate::broker::broker_config::BrokerConfig;
+use crate::broker::client::consumer_manager::ConsumerManager;
+use crate::broker::client::producer_manager::ProducerManager;
+use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
+use crate::broker::longpolling::pull_request_hold_service::PullRequestHoldService;
+use crate::broker::rebalance_lock_manager::RebalanceLockManager;
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::config_manager::ConfigManager;
 use crate::common::perm;
 use crate::common::subscription_group::SubscriptionGroupConfig;
@@ -51,15 +57,31 @@ use crate::remoting::protocol::header::offset::{
     GetMinOffsetResponseHeader, ResetOffsetRequestHeader, SearchOffsetRequestHeader,
     SearchOffsetResponseHeader,
 };
+use crate::store::config::MessageStoreConfig;
 use crate::store::consume_queue::BoundaryType as StoreBoundaryType;
+use crate::store::message_store::DefaultMessageStore;
 
 /// Largest queue count UPDATE_AND_CREATE_TOPIC accepts. RocketMQ has no hard
 /// limit; every queue costs a directory and files, so a typo like 80000 is
 /// refused instead of filling the disk.
 const MAX_QUEUE_NUMS: i32 = 1024;
 
+/// The admin processor reads and changes nearly every table of the broker,
+/// so it holds more services than any other processor; the controller
+/// fills them in (`BrokerController#registerProcessor`).
 pub struct AdminBrokerProcessor {
-    broker: Arc<BrokerController>,
+    pub broker_config: Arc<BrokerConfig>,
+    pub store_config: Arc<MessageStoreConfig>,
+    pub store: DefaultMessageStore,
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    pub consumer_manager: Arc<ConsumerManager>,
+    pub producer_manager: Arc<ProducerManager>,
+    pub rebalance_lock_manager: Arc<RebalanceLockManager>,
+    pub pull_request_hold_service: Arc<PullRequestHoldService>,
+    /// `brokerIP1:listenPort`, for GET_BROKER_RUNTIME_INFO.
+    pub broker_addr: String,
 }
 
 impl RequestProcessor for AdminBrokerProcessor {
@@ -73,10 +95,6 @@ impl RequestProcessor for AdminBrokerProcessor {
 }
 
 impl AdminBrokerProcessor {
-    pub fn new(broker: Arc<BrokerController>) -> Self {
-        AdminBrokerProcessor { broker }
-    }
-
     fn dispatch(&self, channel: &Channel, request: &RemotingCommand) -> RemotingCommand {
         use request_code::*;
         match request.code {
@@ -131,7 +149,7 @@ impl AdminBrokerProcessor {
         if let Err(e) = topic_validator::validate_topic(&h.topic) {
             return error_response(response_code::INVALID_PARAMETER, e.to_string());
         }
-        let config = &self.broker.broker_config;
+        let config = &self.broker_config;
         if config.validate_system_topic_when_update_topic
             && topic_validator::is_system_topic(&h.topic)
         {
@@ -183,7 +201,7 @@ impl AdminBrokerProcessor {
         tc.attributes = parse_attributes(h.attributes.as_deref().unwrap_or(""));
         tracing::info!(topic = %h.topic, read = h.read_queue_nums, write = h.write_queue_nums, perm = h.perm,
             caller = %channel.remote_addr(), "AdminBrokerProcessor#updateAndCreateTopic");
-        self.broker.topic_config_manager.update_topic_config(tc);
+        self.topic_config_manager.update_topic_config(tc);
         RemotingCommand::new_response(response_code::SUCCESS, None)
     }
 
@@ -204,18 +222,15 @@ impl AdminBrokerProcessor {
             );
         }
         tracing::info!(topic = %h.topic, caller = %channel.remote_addr(), "AdminBrokerProcessor#deleteTopic");
-        let broker = &self.broker;
-        broker.topic_config_manager.delete_topic_config(&h.topic);
-        broker
-            .consumer_offset_manager
-            .clean_offset_by_topic(&h.topic);
-        broker.store.delete_topics(&[h.topic.as_str()]);
+        self.topic_config_manager.delete_topic_config(&h.topic);
+        self.consumer_offset_manager.clean_offset_by_topic(&h.topic);
+        self.store.delete_topics(&[h.topic.as_str()]);
         RemotingCommand::new_response(response_code::SUCCESS, None)
     }
 
     /// GET_ALL_TOPIC_CONFIG (21): the whole table, as `topics.json` holds it.
     fn get_all_topic_config(&self) -> RemotingCommand {
-        let wrapper = self.broker.topic_config_manager.build_serialize_wrapper();
+        let wrapper = self.topic_config_manager.build_serialize_wrapper();
         let total = wrapper.topic_config_table.len() as i32;
         let body = serde_json::to_vec(&wrapper).unwrap_or_default();
         RemotingCommand::new_response(response_code::SUCCESS, None)
@@ -231,17 +246,13 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        match self
-            .broker
-            .topic_config_manager
-            .select_topic_config(&h.topic)
-        {
+        match self.topic_config_manager.select_topic_config(&h.topic) {
             Some(tc) => RemotingCommand::new_response(response_code::SUCCESS, None).with_body(
                 serde_json::to_vec(&serde_json::json!({ "topicConfig": *tc })).unwrap_or_default(),
             ),
             None => error_response(
                 response_code::TOPIC_NOT_EXIST,
-                format!("No topic in this broker. topic: {}", h.topic),
+                format!("No topic in this self. topic: {}", h.topic),
             ),
         }
     }
@@ -252,7 +263,7 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        match admin_stats::topic_stats_table(&self.broker, &h.topic) {
+        match self.topic_stats_table(&h.topic) {
             Some(table) => RemotingCommand::new_response(response_code::SUCCESS, None)
                 .with_body(table.encode()),
             None => error_response(
@@ -272,10 +283,7 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let offset = self
-            .broker
-            .store
-            .get_max_offset_in_queue(&h.topic, h.queue_id);
+        let offset = self.store.get_max_offset_in_queue(&h.topic, h.queue_id);
         RemotingCommand::new_response(response_code::SUCCESS, None)
             .with_header(&GetMaxOffsetResponseHeader { offset })
     }
@@ -286,10 +294,7 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let offset = self
-            .broker
-            .store
-            .get_min_offset_in_queue(&h.topic, h.queue_id);
+        let offset = self.store.get_min_offset_in_queue(&h.topic, h.queue_id);
         RemotingCommand::new_response(response_code::SUCCESS, None)
             .with_header(&GetMinOffsetResponseHeader { offset })
     }
@@ -305,12 +310,9 @@ impl AdminBrokerProcessor {
             BoundaryType::Lower => StoreBoundaryType::Lower,
             BoundaryType::Upper => StoreBoundaryType::Upper,
         };
-        let offset = self.broker.store.get_offset_in_queue_by_time(
-            &h.topic,
-            h.queue_id,
-            h.timestamp,
-            boundary,
-        );
+        let offset =
+            self.store
+                .get_offset_in_queue_by_time(&h.topic, h.queue_id, h.timestamp, boundary);
         RemotingCommand::new_response(response_code::SUCCESS, None)
             .with_header(&SearchOffsetResponseHeader { offset })
     }
@@ -321,10 +323,7 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let timestamp = self
-            .broker
-            .store
-            .get_earliest_message_time(&h.topic, h.queue_id);
+        let timestamp = self.store.get_earliest_message_time(&h.topic, h.queue_id);
         RemotingCommand::new_response(response_code::SUCCESS, None)
             .with_header(&GetEarliestMsgStoretimeResponseHeader { timestamp })
     }
@@ -339,7 +338,7 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let stats = admin_stats::consume_stats(&self.broker, &h.consumer_group, h.topic.as_deref());
+        let stats = self.consume_stats(&h.consumer_group, h.topic.as_deref());
         RemotingCommand::new_response(response_code::SUCCESS, None).with_body(stats.encode())
     }
 
@@ -349,11 +348,7 @@ impl AdminBrokerProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        match self
-            .broker
-            .consumer_manager
-            .consumer_connection(&h.consumer_group)
-        {
+        match self.consumer_manager.consumer_connection(&h.consumer_group) {
             Some(cc) => {
                 RemotingCommand::new_response(response_code::SUCCESS, None).with_body(cc.encode())
             }
@@ -372,7 +367,7 @@ impl AdminBrokerProcessor {
                 "the custom field <producerGroup> is null".into(),
             );
         };
-        match self.broker.producer_manager.producer_connection(group) {
+        match self.producer_manager.producer_connection(group) {
             Some(pc) => {
                 RemotingCommand::new_response(response_code::SUCCESS, None).with_body(pc.encode())
             }
@@ -404,15 +399,14 @@ impl AdminBrokerProcessor {
         }
         tracing::info!(group = %config.group_name, caller = %channel.remote_addr(),
             "AdminBrokerProcessor#updateAndCreateSubscriptionGroup");
-        self.broker
-            .subscription_group_manager
+        self.subscription_group_manager
             .update_subscription_group_config(config);
         RemotingCommand::new_response(response_code::SUCCESS, None)
     }
 
     /// GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201): the content of subscriptionGroup.json.
     fn get_all_subscription_group_config(&self) -> RemotingCommand {
-        let body = self.broker.subscription_group_manager.encode(false);
+        let body = self.subscription_group_manager.encode(false);
         RemotingCommand::new_response(response_code::SUCCESS, None).with_body(body.into_bytes())
     }
 
@@ -428,20 +422,17 @@ impl AdminBrokerProcessor {
         };
         tracing::info!(group = %h.group_name, clean_offset = h.clean_offset, caller = %channel.remote_addr(),
             "AdminBrokerProcessor#deleteSubscriptionGroup");
-        self.broker
-            .subscription_group_manager
+        self.subscription_group_manager
             .delete_subscription_group_config(&h.group_name);
         if h.clean_offset {
-            self.broker
-                .consumer_offset_manager
-                .remove_offset(&h.group_name);
+            self.consumer_offset_manager.remove_offset(&h.group_name);
         }
         RemotingCommand::new_response(response_code::SUCCESS, None)
     }
 
     /// GET_ALL_CONSUMER_OFFSET (43): the content of consumerOffset.json.
     fn get_all_consumer_offset(&self) -> RemotingCommand {
-        let body = self.broker.consumer_offset_manager.encode(false);
+        let body = self.consumer_offset_manager.encode(false);
         RemotingCommand::new_response(response_code::SUCCESS, None).with_body(body.into_bytes())
     }
 
@@ -454,7 +445,7 @@ impl AdminBrokerProcessor {
         };
         tracing::info!(group = %h.group, topic = %h.topic, timestamp = h.timestamp, force = h.is_force,
             caller = %channel.remote_addr(), "AdminBrokerProcessor#resetOffset");
-        match admin_stats::reset_offset(&self.broker, &h) {
+        match self.reset_offset_of_group(&h) {
             Ok(body) => {
                 RemotingCommand::new_response(response_code::SUCCESS, None).with_body(body.encode())
             }
@@ -477,7 +468,7 @@ impl AdminBrokerProcessor {
                 );
             }
         };
-        let locked = self.broker.rebalance_lock_manager.try_lock_batch(
+        let locked = self.rebalance_lock_manager.try_lock_batch(
             &body.consumer_group,
             &body.mq_set,
             &body.client_id,
@@ -499,7 +490,7 @@ impl AdminBrokerProcessor {
                 );
             }
         };
-        self.broker.rebalance_lock_manager.unlock_batch(
+        self.rebalance_lock_manager.unlock_batch(
             &body.consumer_group,
             &body.mq_set,
             &body.client_id,
@@ -513,28 +504,21 @@ impl AdminBrokerProcessor {
 
     /// GET_BROKER_RUNTIME_INFO (28): what `mqadmin brokerStatus` prints.
     fn get_broker_runtime_info(&self) -> RemotingCommand {
-        let broker = &self.broker;
-        let mut table: BTreeMap<String, String> = broker.store.runtime_info().into_iter().collect();
+        let mut table: BTreeMap<String, String> = self.store.runtime_info().into_iter().collect();
         table.insert("brokerVersionDesc".into(), "V5_3_3".into());
         table.insert(
             "brokerVersion".into(),
             crate::remoting::command::mq_version::CURRENT_VERSION.to_string(),
         );
         table.insert("brokerActive".into(), "true".into());
-        table.insert(
-            "brokerName".into(),
-            broker.broker_config.broker_name.clone(),
-        );
-        table.insert(
-            "brokerId".into(),
-            broker.broker_config.broker_id.to_string(),
-        );
-        table.insert("brokerAddr".into(), broker.broker_addr());
+        table.insert("brokerName".into(), self.broker_config.broker_name.clone());
+        table.insert("brokerId".into(), self.broker_config.broker_id.to_string());
+        table.insert("brokerAddr".into(), self.broker_addr.clone());
         table.insert(
             "pullThreadPoolQueueSize".into(),
-            broker.pull_request_hold_service.held_count().to_string(),
+            self.pull_request_hold_service.held_count().to_string(),
         );
-        let topics: BTreeSet<String> = broker
+        let topics: BTreeSet<String> = self
             .topic_config_manager
             .topic_names()
             .into_iter()
@@ -547,16 +531,15 @@ impl AdminBrokerProcessor {
     /// GET_BROKER_CONFIG (26): every broker and store property as
     /// `key=value` lines; the header carries the topic table's data version.
     fn get_broker_config(&self) -> RemotingCommand {
-        let broker = &self.broker;
         let mut text = String::new();
-        for (k, v) in broker.broker_config.properties() {
+        for (k, v) in self.broker_config.properties() {
             text.push_str(&format!("{k}={v}\n"));
         }
-        for (k, v) in broker.store_config.to_properties() {
+        for (k, v) in self.store_config.to_properties() {
             text.push_str(&format!("{k}={v}\n"));
         }
         let version =
-            serde_json::to_string(&broker.topic_config_manager.data_version()).unwrap_or_default();
+            serde_json::to_string(&self.topic_config_manager.data_version()).unwrap_or_default();
         RemotingCommand::new_response(response_code::SUCCESS, None)
             .with_header(&GetBrokerConfigResponseHeader { version })
             .with_body(text.into_bytes())

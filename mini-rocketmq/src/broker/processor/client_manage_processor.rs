@@ -12,8 +12,12 @@
 use std::sync::Arc;
 
 use super::{error_response, invalid_header};
+use crate::broker::broker_config::BrokerConfig;
 use crate::broker::client::client_channel_info::ClientChannelInfo;
-use crate::broker::controller::BrokerController;
+use crate::broker::client::consumer_manager::ConsumerManager;
+use crate::broker::client::producer_manager::ProducerManager;
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::mix_all;
 use crate::common::perm;
 use crate::common::topic_validator;
@@ -28,7 +32,11 @@ use crate::remoting::protocol::header::client_manage::UnregisterClientRequestHea
 const FLAG_UNIT_SUB: i32 = 0x2;
 
 pub struct ClientManageProcessor {
-    broker: Arc<BrokerController>,
+    broker_config: Arc<BrokerConfig>,
+    topic_config_manager: Arc<TopicConfigManager>,
+    subscription_group_manager: Arc<SubscriptionGroupManager>,
+    consumer_manager: Arc<ConsumerManager>,
+    producer_manager: Arc<ProducerManager>,
 }
 
 impl RequestProcessor for ClientManageProcessor {
@@ -49,8 +57,20 @@ impl RequestProcessor for ClientManageProcessor {
 }
 
 impl ClientManageProcessor {
-    pub fn new(broker: Arc<BrokerController>) -> Self {
-        ClientManageProcessor { broker }
+    pub fn new(
+        broker_config: Arc<BrokerConfig>,
+        topic_config_manager: Arc<TopicConfigManager>,
+        subscription_group_manager: Arc<SubscriptionGroupManager>,
+        consumer_manager: Arc<ConsumerManager>,
+        producer_manager: Arc<ProducerManager>,
+    ) -> Self {
+        ClientManageProcessor {
+            broker_config,
+            topic_config_manager,
+            subscription_group_manager,
+            consumer_manager,
+            producer_manager,
+        }
     }
 
     /// HEART_BEAT (34).
@@ -66,7 +86,6 @@ impl ClientManageProcessor {
                 );
             }
         };
-        let broker = &self.broker;
         let info = ClientChannelInfo::new(
             channel.clone(),
             heartbeat.client_id.clone(),
@@ -81,15 +100,14 @@ impl ClientManageProcessor {
                 tracing::warn!(client = %channel.remote_addr(), "heartbeat: consumer group skipped: {e}");
                 continue;
             }
-            let mut notify = broker.broker_config.notify_consumer_ids_changed_enable;
-            if let Some(group_config) = broker
+            let mut notify = self.broker_config.notify_consumer_ids_changed_enable;
+            if let Some(group_config) = self
                 .subscription_group_manager
                 .find_subscription_group_config(&consumer.group_name)
             {
                 notify &= group_config.notify_consumer_ids_changed_enable;
                 let topic_sys_flag = if consumer.unit_mode { FLAG_UNIT_SUB } else { 0 };
-                broker
-                    .topic_config_manager
+                self.topic_config_manager
                     .create_topic_in_send_message_back_method(
                         &mix_all::get_retry_topic(&consumer.group_name),
                         group_config.retry_queue_nums,
@@ -97,7 +115,7 @@ impl ClientManageProcessor {
                         topic_sys_flag,
                     );
             }
-            let changed = broker.consumer_manager.register_consumer(
+            let changed = self.consumer_manager.register_consumer(
                 &consumer.group_name,
                 info.clone(),
                 &consumer.consume_type,
@@ -112,8 +130,7 @@ impl ClientManageProcessor {
             }
         }
         for producer in &heartbeat.producer_data_set {
-            broker
-                .producer_manager
+            self.producer_manager
                 .register_producer(&producer.group_name, info.clone());
         }
         RemotingCommand::new_response(response_code::SUCCESS, None)
@@ -125,18 +142,16 @@ impl ClientManageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let broker = &self.broker;
         if let Some(group) = header.producer_group.as_deref().filter(|g| !g.is_empty()) {
-            broker.producer_manager.unregister_producer(group, channel);
+            self.producer_manager.unregister_producer(group, channel);
         }
         if let Some(group) = header.consumer_group.as_deref().filter(|g| !g.is_empty()) {
-            let notify = broker.broker_config.notify_consumer_ids_changed_enable
-                && broker
+            let notify = self.broker_config.notify_consumer_ids_changed_enable
+                && self
                     .subscription_group_manager
                     .find_subscription_group_config(group)
                     .is_none_or(|c| c.notify_consumer_ids_changed_enable);
-            broker
-                .consumer_manager
+            self.consumer_manager
                 .unregister_consumer(group, channel, notify);
         }
         tracing::info!(client = %header.client_id, addr = %channel.remote_addr(), "ClientManageProcessor#unregisterClient");

@@ -9,7 +9,9 @@
 use std::sync::Arc;
 
 use super::{error_response, invalid_header};
-use crate::broker::controller::BrokerController;
+use crate::broker::client::consumer_manager::ConsumerManager;
+use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
@@ -20,9 +22,13 @@ use crate::remoting::protocol::header::offset::{
     QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader,
     UpdateConsumerOffsetRequestHeader,
 };
+use crate::store::message_store::DefaultMessageStore;
 
 pub struct ConsumerManageProcessor {
-    broker: Arc<BrokerController>,
+    store: DefaultMessageStore,
+    topic_config_manager: Arc<TopicConfigManager>,
+    consumer_manager: Arc<ConsumerManager>,
+    consumer_offset_manager: Arc<ConsumerOffsetManager>,
 }
 
 impl RequestProcessor for ConsumerManageProcessor {
@@ -47,8 +53,18 @@ impl RequestProcessor for ConsumerManageProcessor {
 }
 
 impl ConsumerManageProcessor {
-    pub fn new(broker: Arc<BrokerController>) -> Self {
-        ConsumerManageProcessor { broker }
+    pub fn new(
+        store: DefaultMessageStore,
+        topic_config_manager: Arc<TopicConfigManager>,
+        consumer_manager: Arc<ConsumerManager>,
+        consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    ) -> Self {
+        ConsumerManageProcessor {
+            store,
+            topic_config_manager,
+            consumer_manager,
+            consumer_offset_manager,
+        }
     }
 
     /// GET_CONSUMER_LIST_BY_GROUP (38): the client ids of the group's live
@@ -65,7 +81,6 @@ impl ConsumerManageProcessor {
             Err(e) => return invalid_header(request, &e),
         };
         match self
-            .broker
             .consumer_manager
             .get_consumer_id_list(&header.consumer_group)
         {
@@ -96,10 +111,7 @@ impl ConsumerManageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let Some(topic_config) = self
-            .broker
-            .topic_config_manager
-            .select_topic_config(&header.topic)
+        let Some(topic_config) = self.topic_config_manager.select_topic_config(&header.topic)
         else {
             return error_response(
                 response_code::TOPIC_NOT_EXIST,
@@ -120,7 +132,7 @@ impl ConsumerManageProcessor {
                 ),
             );
         }
-        self.broker.consumer_offset_manager.commit_offset(
+        self.consumer_offset_manager.commit_offset(
             &channel.remote_addr().to_string(),
             &header.consumer_group,
             &header.topic,
@@ -133,14 +145,13 @@ impl ConsumerManageProcessor {
     /// QUERY_CONSUMER_OFFSET (14): the committed offset; for a group that
     /// never committed one, 0 when the queue still starts at 0 (so a new group
     /// does not skip the first messages ever sent), else QUERY_NOT_FOUND and
-    /// the consumer decides from its `consumeFromWhere` (facts §3.3).
+    /// the consumer decides from its `consumeFromWhere` (Java `ConsumerManageProcessor#queryConsumerOffset`, `broker/src/main/java/org/apache/rocketmq/broker/processor/ConsumerManageProcessor.java`).
     fn query_consumer_offset(&self, request: &RemotingCommand) -> RemotingCommand {
         let header: QueryConsumerOffsetRequestHeader = match request.decode_header() {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let broker = &self.broker;
-        let offset = broker.consumer_offset_manager.query_offset(
+        let offset = self.consumer_offset_manager.query_offset(
             &header.consumer_group,
             &header.topic,
             header.queue_id,
@@ -155,10 +166,10 @@ impl ConsumerManageProcessor {
                 "Not found, do not set to zero, maybe this group boot first".to_string(),
             );
         }
-        let min = broker
+        let min = self
             .store
             .get_min_offset_in_queue(&header.topic, header.queue_id);
-        let max = broker
+        let max = self
             .store
             .get_max_offset_in_queue(&header.topic, header.queue_id);
         // Java also requires the first message to still be in the page cache

@@ -12,7 +12,7 @@
 //!    registered with its last HEART_BEAT;
 //! 3. **read** from the store with an [`ExpressionMessageFilter`] that drops
 //!    other tags by their hash codes;
-//! 4. **answer**: the GetMessageStatus becomes a response code (facts §3.2),
+//! 4. **answer**: the GetMessageStatus becomes a response code (Java `PullMessageProcessor#processRequest`, `broker/src/main/java/org/apache/rocketmq/broker/processor/PullMessageProcessor.java`),
 //!    the header carries `nextBeginOffset`, `minOffset`, `maxOffset` and
 //!    `suggestWhichBrokerId`, the body is the records concatenated — exactly
 //!    the bytes the store holds, so there is no decoding or re-encoding;
@@ -31,11 +31,20 @@ use std::sync::Arc;
 use tokio::time::{Duration, Instant};
 
 use super::{error_response, invalid_header};
-use crate::broker::controller::BrokerController;
+use crate::broker::broker_config::BrokerConfig;
+use crate::broker::client::consumer_manager::ConsumerManager;
+use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
 use crate::broker::filter::expression_message_filter::ExpressionMessageFilter;
 use crate::broker::longpolling::pull_request::PullRequest;
+use crate::broker::longpolling::pull_request_hold_service::{
+    ExecuteRequestWhenWakeup, PullRequestHoldService,
+};
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::perm;
+use crate::common::subscription_group::SubscriptionGroupConfig;
 use crate::common::sysflag::PullSysFlag;
+use crate::common::topic_config::TopicConfig;
 use crate::common::topic_validator;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::response_code;
@@ -47,11 +56,19 @@ use crate::remoting::protocol::body::heartbeat_data::{
 use crate::remoting::protocol::header::pull::{
     PullMessageRequestHeader, PullMessageResponseHeader,
 };
-use crate::store::config::BrokerRole;
-use crate::store::get_message_result::GetMessageStatus;
+use crate::store::config::{BrokerRole, MessageStoreConfig};
+use crate::store::get_message_result::{GetMessageResult, GetMessageStatus};
+use crate::store::message_store::DefaultMessageStore;
 
 pub struct PullMessageProcessor {
-    broker: Arc<BrokerController>,
+    broker_config: Arc<BrokerConfig>,
+    store_config: Arc<MessageStoreConfig>,
+    store: DefaultMessageStore,
+    topic_config_manager: Arc<TopicConfigManager>,
+    subscription_group_manager: Arc<SubscriptionGroupManager>,
+    consumer_manager: Arc<ConsumerManager>,
+    consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    pull_request_hold_service: Arc<PullRequestHoldService>,
 }
 
 impl RequestProcessor for PullMessageProcessor {
@@ -64,13 +81,43 @@ impl RequestProcessor for PullMessageProcessor {
     }
 }
 
+impl ExecuteRequestWhenWakeup for PullMessageProcessor {
+    fn execute_request_when_wakeup(
+        &self,
+        channel: Channel,
+        request: RemotingCommand,
+    ) -> BoxFuture<'_, Option<RemotingCommand>> {
+        Box::pin(self.process_request_inner(channel, request, false))
+    }
+}
+
 impl PullMessageProcessor {
-    pub fn new(broker: Arc<BrokerController>) -> Self {
-        PullMessageProcessor { broker }
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        broker_config: Arc<BrokerConfig>,
+        store_config: Arc<MessageStoreConfig>,
+        store: DefaultMessageStore,
+        topic_config_manager: Arc<TopicConfigManager>,
+        subscription_group_manager: Arc<SubscriptionGroupManager>,
+        consumer_manager: Arc<ConsumerManager>,
+        consumer_offset_manager: Arc<ConsumerOffsetManager>,
+        pull_request_hold_service: Arc<PullRequestHoldService>,
+    ) -> Self {
+        PullMessageProcessor {
+            broker_config,
+            store_config,
+            store,
+            topic_config_manager,
+            subscription_group_manager,
+            consumer_manager,
+            consumer_offset_manager,
+            pull_request_hold_service,
+        }
     }
 
-    /// Java `processRequest(channel, request, brokerAllowSuspend)`. Returns
-    /// `None` when the request was parked for long polling.
+    /// Java `processRequest(channel, request, brokerAllowSuspend)`: check,
+    /// find the subscription, read, commit the consumer's offset, then hold
+    /// or answer. Returns `None` when the request was parked for long polling.
     pub async fn process_request_inner(
         &self,
         channel: Channel,
@@ -81,66 +128,102 @@ impl PullMessageProcessor {
             Ok(h) => h,
             Err(e) => return Some(invalid_header(&request, &e)),
         };
-        let broker = &self.broker;
-        if let Err(e) = topic_validator::validate_group(&header.consumer_group) {
+        let (group_config, topic_config) = match self.check(&channel, &header) {
+            Ok(configs) => configs,
+            Err(response) => return Some(*response),
+        };
+        let subscription = match self.find_subscription(&channel, &header, &group_config) {
+            Ok(sub) => sub,
+            Err(response) => return Some(*response),
+        };
+        if subscription.expression_type != EXPRESSION_TYPE_TAG {
             return Some(error_response(
-                response_code::INVALID_PARAMETER,
-                e.to_string(),
+                response_code::SYSTEM_ERROR,
+                "The broker does not support consumer to filter message by SQL92".to_string(),
             ));
         }
-        let config = &broker.broker_config;
+        let filter = Arc::new(ExpressionMessageFilter::new(Some(subscription)));
 
-        if !perm::is_readable(config.broker_permission) {
-            return Some(error_response(
+        let result = self.store.get_message(
+            &header.consumer_group,
+            &header.topic,
+            header.queue_id,
+            header.queue_offset,
+            header.max_msg_nums.max(1),
+            Some(filter.as_ref()),
+        );
+        let code = compose_response_code(&header, &result);
+
+        if broker_allow_suspend {
+            self.commit_offset(&channel, &header);
+        }
+        if code == response_code::PULL_NOT_FOUND
+            && broker_allow_suspend
+            && PullSysFlag::has_suspend_flag(header.sys_flag)
+        {
+            self.suspend_pull_request(request, channel, &header, filter);
+            return None;
+        }
+        Some(self.compose_response(code, result, &group_config, &topic_config))
+    }
+
+    /// Every reason to refuse a pull before reading: the broker and the topic
+    /// are readable, the group exists (created on first sight) and may
+    /// consume, the queue id is valid. Returns the group's and the topic's
+    /// configs.
+    fn check(
+        &self,
+        channel: &Channel,
+        header: &PullMessageRequestHeader,
+    ) -> Result<(Arc<SubscriptionGroupConfig>, Arc<TopicConfig>), Box<RemotingCommand>> {
+        let refuse = |code, remark: String| Err(Box::new(error_response(code, remark)));
+        if let Err(e) = topic_validator::validate_group(&header.consumer_group) {
+            return refuse(response_code::INVALID_PARAMETER, e.to_string());
+        }
+        if !perm::is_readable(self.broker_config.broker_permission) {
+            return refuse(
                 response_code::NO_PERMISSION,
                 format!(
                     "the broker[{}] pulling message is forbidden",
-                    config.broker_ip1
+                    self.broker_config.broker_ip1
                 ),
-            ));
+            );
         }
-        let Some(group_config) = broker
+        let Some(group_config) = self
             .subscription_group_manager
             .find_subscription_group_config(&header.consumer_group)
         else {
-            return Some(error_response(
+            return refuse(
                 response_code::SUBSCRIPTION_GROUP_NOT_EXIST,
                 format!(
                     "subscription group [{}] does not exist",
                     header.consumer_group
                 ),
-            ));
+            );
         };
         if !group_config.consume_enable {
-            return Some(error_response(
+            return refuse(
                 response_code::NO_PERMISSION,
                 format!(
                     "subscription group no permission, {}",
                     header.consumer_group
                 ),
-            ));
+            );
         }
-
-        let has_suspend_flag = PullSysFlag::has_suspend_flag(header.sys_flag);
-        let has_commit_offset_flag = PullSysFlag::has_commit_offset_flag(header.sys_flag);
-        let has_subscription_flag = PullSysFlag::has_subscription_flag(header.sys_flag);
-
-        let Some(topic_config) = broker
-            .topic_config_manager
-            .select_topic_config(&header.topic)
+        let Some(topic_config) = self.topic_config_manager.select_topic_config(&header.topic)
         else {
             tracing::warn!(topic = %header.topic, consumer = %channel.remote_addr(),
                 "pull refused: the topic does not exist");
-            return Some(error_response(
+            return refuse(
                 response_code::TOPIC_NOT_EXIST,
                 format!("topic[{}] not exist, apply first please!", header.topic),
-            ));
+            );
         };
         if !perm::is_readable(topic_config.perm) {
-            return Some(error_response(
+            return refuse(
                 response_code::NO_PERMISSION,
                 format!("the topic[{}] pulling message is forbidden", header.topic),
-            ));
+            );
         }
         if header.queue_id < 0 || header.queue_id >= topic_config.read_queue_nums {
             let info = format!(
@@ -151,126 +234,80 @@ impl PullMessageProcessor {
                 channel.remote_addr()
             );
             tracing::warn!("{info}");
-            return Some(error_response(response_code::SYSTEM_ERROR, info));
+            return refuse(response_code::SYSTEM_ERROR, info);
         }
+        Ok((group_config, topic_config))
+    }
 
-        // Which messages the consumer wants.
-        let subscription: Arc<SubscriptionData> = if has_subscription_flag {
-            Arc::new(SubscriptionData::build(
+    /// Which messages the consumer wants: the filter of the request (the
+    /// SUBSCRIPTION bit), or — what push consumers rely on — the
+    /// subscription the group registered with its last HEART_BEAT.
+    fn find_subscription(
+        &self,
+        channel: &Channel,
+        header: &PullMessageRequestHeader,
+        group_config: &SubscriptionGroupConfig,
+    ) -> Result<Arc<SubscriptionData>, Box<RemotingCommand>> {
+        if PullSysFlag::has_subscription_flag(header.sys_flag) {
+            return Ok(Arc::new(SubscriptionData::build(
                 &header.topic,
                 header.subscription.as_deref().unwrap_or(""),
                 header.expression_type.as_deref(),
                 header.sub_version,
-            ))
-        } else {
-            let consumer_manager = &broker.consumer_manager;
-            if !consumer_manager.is_group_online(&header.consumer_group) {
-                tracing::warn!(group = %header.consumer_group, consumer = %channel.remote_addr(),
-                    "pull refused: the consumer's group info does not exist (no heartbeat yet)");
-                return Some(error_response(
-                    response_code::SUBSCRIPTION_NOT_EXIST,
-                    format!(
-                        "the consumer's group info not exist, group: {}",
-                        header.consumer_group
-                    ),
-                ));
-            }
-            if !group_config.consume_broadcast_enable
-                && consumer_manager
-                    .message_model(&header.consumer_group)
-                    .as_deref()
-                    == Some(BROADCASTING)
-            {
-                return Some(error_response(
-                    response_code::NO_PERMISSION,
-                    format!(
-                        "the consumer group[{}] can not consume by broadcast way",
-                        header.consumer_group
-                    ),
-                ));
-            }
-            let Some(sub) =
-                consumer_manager.find_subscription_data(&header.consumer_group, &header.topic)
-            else {
-                tracing::warn!(group = %header.consumer_group, topic = %header.topic,
-                    "pull refused: the consumer's subscription does not exist");
-                return Some(error_response(
-                    response_code::SUBSCRIPTION_NOT_EXIST,
-                    format!(
-                        "the consumer's subscription not exist, group: {} topic: {}",
-                        header.consumer_group, header.topic
-                    ),
-                ));
-            };
-            if sub.sub_version < header.sub_version {
-                return Some(error_response(
-                    response_code::SUBSCRIPTION_NOT_LATEST,
-                    format!(
-                        "the consumer's subscription not latest, group: {} topic: {}",
-                        header.consumer_group, header.topic
-                    ),
-                ));
-            }
-            sub
-        };
-        if subscription.expression_type != EXPRESSION_TYPE_TAG {
-            return Some(error_response(
-                response_code::SYSTEM_ERROR,
-                "The broker does not support consumer to filter message by SQL92".to_string(),
-            ));
+            )));
         }
-        let filter = Arc::new(ExpressionMessageFilter::new(Some(subscription)));
-
-        let result = broker.store.get_message(
-            &header.consumer_group,
-            &header.topic,
-            header.queue_id,
-            header.queue_offset,
-            header.max_msg_nums.max(1),
-            Some(filter.as_ref()),
-        );
-
-        // No slaves here: always read from the master unless a slave may serve reads.
-        let suggest_which_broker_id =
-            if result.suggest_pulling_from_slave && config.slave_read_enable {
-                group_config.which_broker_when_consume_slowly
-            } else {
-                0
-            };
-        let code = match result.status {
-            GetMessageStatus::Found => response_code::SUCCESS,
-            GetMessageStatus::MessageWasRemoving | GetMessageStatus::NoMatchedMessage => {
-                response_code::PULL_RETRY_IMMEDIATELY
-            }
-            GetMessageStatus::NoMatchedLogicQueue | GetMessageStatus::NoMessageInQueue => {
-                if header.queue_offset != 0 {
-                    tracing::info!(topic = %header.topic, queue_id = header.queue_id, offset = header.queue_offset,
-                        group = %header.consumer_group, status = result.status.name(),
-                        "the broker stores no queue data, fix the request offset");
-                    response_code::PULL_OFFSET_MOVED
-                } else {
-                    response_code::PULL_NOT_FOUND
-                }
-            }
-            GetMessageStatus::OffsetFoundNull | GetMessageStatus::OffsetOverflowOne => {
-                response_code::PULL_NOT_FOUND
-            }
-            GetMessageStatus::OffsetOverflowBadly
-            | GetMessageStatus::OffsetTooSmall
-            | GetMessageStatus::OffsetReset => {
-                tracing::info!(topic = %header.topic, queue_id = header.queue_id, offset = header.queue_offset,
-                    min = result.min_offset, max = result.max_offset, group = %header.consumer_group,
-                    status = result.status.name(), "pull offset moved");
-                response_code::PULL_OFFSET_MOVED
-            }
-        };
-
-        // Store the progress the consumer reported, once per pull.
-        if broker_allow_suspend
-            && has_commit_offset_flag
-            && broker.store_config.broker_role != BrokerRole::Slave
+        let refuse = |code, remark: String| Err(Box::new(error_response(code, remark)));
+        let group = &header.consumer_group;
+        if !self.consumer_manager.is_group_online(group) {
+            tracing::warn!(group = %group, consumer = %channel.remote_addr(),
+                "pull refused: the consumer's group info does not exist (no heartbeat yet)");
+            return refuse(
+                response_code::SUBSCRIPTION_NOT_EXIST,
+                format!("the consumer's group info not exist, group: {group}"),
+            );
+        }
+        if !group_config.consume_broadcast_enable
+            && self.consumer_manager.message_model(group).as_deref() == Some(BROADCASTING)
         {
-            broker.consumer_offset_manager.commit_offset(
+            return refuse(
+                response_code::NO_PERMISSION,
+                format!("the consumer group[{group}] can not consume by broadcast way"),
+            );
+        }
+        let Some(sub) = self
+            .consumer_manager
+            .find_subscription_data(group, &header.topic)
+        else {
+            tracing::warn!(group = %group, topic = %header.topic,
+                "pull refused: the consumer's subscription does not exist");
+            return refuse(
+                response_code::SUBSCRIPTION_NOT_EXIST,
+                format!(
+                    "the consumer's subscription not exist, group: {group} topic: {}",
+                    header.topic
+                ),
+            );
+        };
+        if sub.sub_version < header.sub_version {
+            return refuse(
+                response_code::SUBSCRIPTION_NOT_LATEST,
+                format!(
+                    "the consumer's subscription not latest, group: {group} topic: {}",
+                    header.topic
+                ),
+            );
+        }
+        Ok(sub)
+    }
+
+    /// A pull with the COMMIT_OFFSET bit carries the consumer's progress,
+    /// stored like an UPDATE_CONSUMER_OFFSET — on the first run only, not on
+    /// the re-run after a hold, and never on a slave.
+    fn commit_offset(&self, channel: &Channel, header: &PullMessageRequestHeader) {
+        if PullSysFlag::has_commit_offset_flag(header.sys_flag)
+            && self.store_config.broker_role != BrokerRole::Slave
+        {
+            self.consumer_offset_manager.commit_offset(
                 &channel.remote_addr().to_string(),
                 &header.consumer_group,
                 &header.topic,
@@ -278,29 +315,54 @@ impl PullMessageProcessor {
                 header.commit_offset,
             );
         }
+    }
 
-        if code == response_code::PULL_NOT_FOUND && broker_allow_suspend && has_suspend_flag {
-            let polling = if config.long_polling_enable {
-                Duration::from_millis(header.suspend_timeout_millis.max(0) as u64)
+    /// Nothing yet: park the request in the hold service until a message
+    /// arrives or the suspend timeout passes (`shortPollingTimeMills` when
+    /// long polling is off).
+    fn suspend_pull_request(
+        &self,
+        request: RemotingCommand,
+        channel: Channel,
+        header: &PullMessageRequestHeader,
+        filter: Arc<ExpressionMessageFilter>,
+    ) {
+        let polling = if self.broker_config.long_polling_enable {
+            Duration::from_millis(header.suspend_timeout_millis.max(0) as u64)
+        } else {
+            Duration::from_millis(self.broker_config.short_polling_time_mills)
+        };
+        self.pull_request_hold_service.suspend_pull_request(
+            &header.topic,
+            header.queue_id,
+            PullRequest {
+                request,
+                channel,
+                deadline: Instant::now() + polling,
+                pull_from_this_offset: header.queue_offset,
+                message_filter: filter,
+            },
+        );
+    }
+
+    /// The answer: `nextBeginOffset`, `minOffset`, `maxOffset` and
+    /// `suggestWhichBrokerId` in the header; on SUCCESS the body is the
+    /// records concatenated — exactly the bytes the store holds, so there is
+    /// no decoding or re-encoding.
+    fn compose_response(
+        &self,
+        code: i32,
+        result: GetMessageResult,
+        group_config: &SubscriptionGroupConfig,
+        topic_config: &TopicConfig,
+    ) -> RemotingCommand {
+        // No slaves here: always read from the master unless a slave may serve reads.
+        let suggest_which_broker_id =
+            if result.suggest_pulling_from_slave && self.broker_config.slave_read_enable {
+                group_config.which_broker_when_consume_slowly
             } else {
-                Duration::from_millis(config.short_polling_time_mills)
+                0
             };
-            let topic = header.topic.clone();
-            let queue_id = header.queue_id;
-            broker.pull_request_hold_service.suspend_pull_request(
-                &topic,
-                queue_id,
-                PullRequest {
-                    request,
-                    channel,
-                    deadline: Instant::now() + polling,
-                    pull_from_this_offset: header.queue_offset,
-                    message_filter: filter,
-                },
-            );
-            return None;
-        }
-
         let response_header = PullMessageResponseHeader {
             suggest_which_broker_id,
             next_begin_offset: result.next_begin_offset,
@@ -316,6 +378,39 @@ impl PullMessageProcessor {
         if code == response_code::SUCCESS {
             response = response.with_body(result.body);
         }
-        Some(response)
+        response
+    }
+}
+
+/// What the store found, as a response code (Java
+/// `PullMessageProcessor#composeResponseHeader`; the table is in
+/// `broker/src/main/java/org/apache/rocketmq/broker/processor/PullMessageProcessor.java`).
+fn compose_response_code(header: &PullMessageRequestHeader, result: &GetMessageResult) -> i32 {
+    match result.status {
+        GetMessageStatus::Found => response_code::SUCCESS,
+        GetMessageStatus::MessageWasRemoving | GetMessageStatus::NoMatchedMessage => {
+            response_code::PULL_RETRY_IMMEDIATELY
+        }
+        GetMessageStatus::NoMatchedLogicQueue | GetMessageStatus::NoMessageInQueue => {
+            if header.queue_offset != 0 {
+                tracing::info!(topic = %header.topic, queue_id = header.queue_id, offset = header.queue_offset,
+                    group = %header.consumer_group, status = result.status.name(),
+                    "the broker stores no queue data, fix the request offset");
+                response_code::PULL_OFFSET_MOVED
+            } else {
+                response_code::PULL_NOT_FOUND
+            }
+        }
+        GetMessageStatus::OffsetFoundNull | GetMessageStatus::OffsetOverflowOne => {
+            response_code::PULL_NOT_FOUND
+        }
+        GetMessageStatus::OffsetOverflowBadly
+        | GetMessageStatus::OffsetTooSmall
+        | GetMessageStatus::OffsetReset => {
+            tracing::info!(topic = %header.topic, queue_id = header.queue_id, offset = header.queue_offset,
+                min = result.min_offset, max = result.max_offset, group = %header.consumer_group,
+                status = result.status.name(), "pull offset moved");
+            response_code::PULL_OFFSET_MOVED
+        }
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Mirrors `org.apache.rocketmq.broker.processor.QueryMessageProcessor`.
 //! VIEW_MESSAGE_BY_ID is cheap: an offset message id *is* a CommitLog
-//! position (store host + physical offset, facts §4.4), so the client decodes
+//! position (store host + physical offset, Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`), so the client decodes
 //! the id and asks for the record at that offset; the body is the raw record.
-//! QUERY_MESSAGE finds messages by key: the store's index files (facts §5.3)
+//! QUERY_MESSAGE finds messages by key: the store's index files (Java `IndexService#queryOffset`, `store/src/main/java/org/apache/rocketmq/store/index/IndexService.java`)
 //! map `topic#key` hashes to CommitLog offsets for every `KEYS` token and
 //! every `UNIQ_KEY`; the store checks each hit against the record (hashes
 //! collide) and the body is the matching records, concatenated. With the
@@ -15,7 +15,6 @@
 use std::sync::Arc;
 
 use super::{error_response, invalid_header};
-use crate::broker::controller::BrokerController;
 use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
@@ -24,9 +23,12 @@ use crate::remoting::protocol::header::query::{
     QueryMessageRequestHeader, QueryMessageResponseHeader, UNIQUE_MSG_QUERY_FLAG,
     ViewMessageRequestHeader,
 };
+use crate::store::config::MessageStoreConfig;
+use crate::store::message_store::DefaultMessageStore;
 
 pub struct QueryMessageProcessor {
-    broker: Arc<BrokerController>,
+    store_config: Arc<MessageStoreConfig>,
+    store: DefaultMessageStore,
 }
 
 impl RequestProcessor for QueryMessageProcessor {
@@ -45,8 +47,11 @@ impl RequestProcessor for QueryMessageProcessor {
 }
 
 impl QueryMessageProcessor {
-    pub fn new(broker: Arc<BrokerController>) -> Self {
-        QueryMessageProcessor { broker }
+    pub fn new(store_config: Arc<MessageStoreConfig>, store: DefaultMessageStore) -> Self {
+        QueryMessageProcessor {
+            store_config,
+            store,
+        }
     }
 
     /// QUERY_MESSAGE (12): messages of a topic by key, within a time range.
@@ -55,9 +60,9 @@ impl QueryMessageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        let store = &self.broker.store;
+        let store = &self.store;
         let max_num = if request.ext(UNIQUE_MSG_QUERY_FLAG) == Some("true") {
-            self.broker.store_config.default_query_max_num
+            self.store_config.default_query_max_num
         } else {
             h.max_num.max(0) as usize
         };
@@ -90,7 +95,7 @@ impl QueryMessageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(request, &e),
         };
-        match self.broker.store.select_one_message_by_offset(h.offset) {
+        match self.store.select_one_message_by_offset(h.offset) {
             Some(buffer) => RemotingCommand::new_response(response_code::SUCCESS, None)
                 .with_body(buffer.into_bytes()),
             None => error_response(

@@ -12,7 +12,7 @@
 //!    topic's existence — creating it from `TBW102` when auto-creation is on —
 //!    and the queue id;
 //! 3. **build** the stored message (`MessageExtBrokerInner`): what the
-//!    producer sent, plus what the broker adds (facts §3.1): `UNIQ_KEY` when
+//!    producer sent, plus what the broker adds (Java `SendMessageProcessor#sendMessage`, `broker/src/main/java/org/apache/rocketmq/broker/processor/SendMessageProcessor.java`): `UNIQ_KEY` when
 //!    missing, `MSG_REGION`, `TRACE_ON` and `CLUSTER` properties, the born
 //!    host (the producer's address), the store host (`brokerIP1:listenPort`),
 //!    the tag hash the consume queue will carry;
@@ -40,16 +40,20 @@
 //!   and CONSUMER_SEND_MSG_BACK re-delivers through `%RETRY%<group>` without
 //!   waiting (a first cut the delay chapter replaces).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
 
 use super::abstract_send_message_processor::{
-    DLQ_NUMS_PER_GROUP, ProducerProperties, append_property_if_absent, store_read_properties,
+    AbstractSendMessageProcessor, DLQ_NUMS_PER_GROUP, ProducerProperties,
+    append_property_if_absent, store_read_properties,
 };
 use super::{error_response, invalid_header};
-use crate::broker::controller::BrokerController;
+use crate::broker::broker_config::BrokerConfig;
+use crate::broker::broker_outer_api::{BrokerIdentity, BrokerOuterAPI};
+use crate::broker::subscription_group_manager::SubscriptionGroupManager;
+use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::message::{
     Message, MessageExt, MessageExtBatch, MessageExtBrokerInner, MessageVersion,
 };
@@ -57,21 +61,33 @@ use crate::common::message_const::*;
 use crate::common::mix_all;
 use crate::common::perm;
 use crate::common::sysflag::MessageSysFlag;
-use crate::common::topic_config::TopicFilterType;
+use crate::common::topic_config::{TopicConfig, TopicFilterType};
 use crate::remoting::channel::Channel;
 use crate::remoting::code::{request_code, response_code};
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::processor::{BoxFuture, RequestProcessor};
 use crate::remoting::protocol::header::send::{
-    SendMessageResponseHeader, decode_send_message_request_header,
+    SendMessageRequestHeader, SendMessageResponseHeader, decode_send_message_request_header,
 };
+use crate::store::config::MessageStoreConfig;
+use crate::store::message_store::DefaultMessageStore;
 use crate::store::put_message_result::{PutMessageResult, PutMessageStatus};
 
 pub struct SendMessageProcessor {
-    pub(super) broker: Arc<BrokerController>,
-    /// Picks a queue when the producer sent `queueId < 0`. Round robin is
-    /// as good as Java's random pick for spreading load, and cheaper.
-    next_queue: AtomicU32,
+    /// The checks and services every send shares (Java's base class).
+    base: AbstractSendMessageProcessor,
+}
+
+/// What [`SendMessageProcessor::pre_send`] hands to the single and the
+/// batch send once every check passed.
+struct PreSend {
+    header: SendMessageRequestHeader,
+    topic_config: Arc<TopicConfig>,
+    body: Bytes,
+    queue_id: i32,
+    /// The producer's properties string, to be appended to.
+    properties: String,
+    scan: ProducerProperties,
 }
 
 impl RequestProcessor for SendMessageProcessor {
@@ -83,7 +99,7 @@ impl RequestProcessor for SendMessageProcessor {
         Box::pin(async move {
             let response = match request.code {
                 request_code::CONSUMER_SEND_MSG_BACK => {
-                    self.consumer_send_msg_back(&channel, request).await
+                    self.base.consumer_send_msg_back(&channel, request).await
                 }
                 request_code::SEND_BATCH_MESSAGE => {
                     self.send_batch_message(&channel, request).await
@@ -98,96 +114,242 @@ impl RequestProcessor for SendMessageProcessor {
     /// long (a stalled disk), new sends are answered SYSTEM_BUSY at once
     /// rather than queueing behind it.
     fn reject_request(&self) -> bool {
-        self.broker.store.is_os_page_cache_busy()
+        self.base.store.is_os_page_cache_busy()
     }
 }
 
 impl SendMessageProcessor {
-    pub fn new(broker: Arc<BrokerController>) -> Self {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        broker_config: Arc<BrokerConfig>,
+        store_config: Arc<MessageStoreConfig>,
+        store: DefaultMessageStore,
+        topic_config_manager: Arc<TopicConfigManager>,
+        subscription_group_manager: Arc<SubscriptionGroupManager>,
+        broker_outer_api: Arc<BrokerOuterAPI>,
+        identity: BrokerIdentity,
+        store_host: SocketAddr,
+    ) -> Self {
         SendMessageProcessor {
-            broker,
-            next_queue: AtomicU32::new(0),
+            base: AbstractSendMessageProcessor::new(
+                broker_config,
+                store_config,
+                store,
+                topic_config_manager,
+                subscription_group_manager,
+                broker_outer_api,
+                identity,
+                store_host,
+            ),
         }
     }
 
-    pub(super) fn pick_queue(&self, write_queue_nums: i32) -> i32 {
-        let n = write_queue_nums.max(1) as u32;
-        (self.next_queue.fetch_add(1, Ordering::Relaxed) % n) as i32
+    /// Java `SendMessageProcessor#preSend`: what the single and the batch
+    /// send share before they build their message — decode the header,
+    /// `msgCheck` (registering a topic this send created), check the body,
+    /// pick the queue, scan the producer's properties and refuse half
+    /// messages. `batch` adds the batch-only refusals in Java's order.
+    async fn pre_send(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+        batch: bool,
+    ) -> Result<PreSend, RemotingCommand> {
+        let base = &self.base;
+        let mut header = match decode_send_message_request_header(&request) {
+            Ok(h) => h,
+            Err(e) => return Err(invalid_header(&request, &e)),
+        };
+        let topic_config = match base.msg_check(channel, &header) {
+            Ok((tc, created)) => {
+                if created {
+                    base.register_new_topic().await;
+                }
+                tc
+            }
+            Err(response) => return Err(*response),
+        };
+        if batch && mix_all::is_retry_topic(&header.topic) {
+            return Err(error_response(
+                response_code::MESSAGE_ILLEGAL,
+                format!(
+                    "batch request does not support retry group {}",
+                    header.topic
+                ),
+            ));
+        }
+        let body = request.body.unwrap_or_default();
+        if batch && body.is_empty() {
+            return Err(error_response(
+                response_code::MESSAGE_ILLEGAL,
+                "the batch body is empty".to_string(),
+            ));
+        }
+        if let Some(response) = base.check_body(&body, &header.topic) {
+            return Err(response);
+        }
+        let queue_id = if header.queue_id < 0 {
+            base.pick_queue(topic_config.write_queue_nums)
+        } else {
+            header.queue_id
+        };
+        let properties = header.properties.take().unwrap_or_default();
+        let scan = ProducerProperties::scan(&properties);
+        if scan.transaction_prepared {
+            return Err(base.transaction_forbidden());
+        }
+        Ok(PreSend {
+            header,
+            topic_config,
+            body,
+            queue_id,
+            properties,
+            scan,
+        })
     }
 
     /// SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310).
     async fn send_message(&self, channel: &Channel, request: RemotingCommand) -> RemotingCommand {
-        let header = match decode_send_message_request_header(&request) {
-            Ok(h) => h,
-            Err(e) => return invalid_header(&request, &e),
+        let PreSend {
+            mut header,
+            topic_config,
+            body,
+            queue_id,
+            mut properties,
+            scan,
+        } = match self.pre_send(channel, request, false).await {
+            Ok(ready) => ready,
+            Err(response) => return response,
         };
-        let topic_config = match self.msg_check(channel, &header) {
-            Ok((tc, created)) => {
-                if created {
-                    self.register_new_topic().await;
-                }
-                tc
-            }
+        let (topic, queue_id) = match self.handle_retry_and_dlq(&header) {
+            Ok(Some(dlq)) => (dlq, 0),
+            Ok(None) => (std::mem::take(&mut header.topic), queue_id),
             Err(response) => return *response,
         };
-        let body = request.body.unwrap_or_default();
-        if let Some(response) = self.check_body(&body, &header.topic) {
-            return response;
-        }
-        let queue_id = if header.queue_id < 0 {
-            self.pick_queue(topic_config.write_queue_nums)
-        } else {
-            header.queue_id
-        };
+        let uniq_key = self.base.add_broker_properties(&mut properties, &scan);
+        let inner = self.build_inner(
+            channel,
+            &header,
+            &topic_config,
+            topic,
+            queue_id,
+            body,
+            properties,
+            &scan,
+            scan.tags_code,
+        );
+        let result = self.base.store.put_message(inner).await;
+        self.handle_put_message_result(result, queue_id, Some(uniq_key), None)
+    }
 
-        let mut properties = header.properties.unwrap_or_default();
-        let scan = ProducerProperties::scan(&properties);
-        if scan.transaction_prepared {
-            return self.transaction_forbidden();
+    /// SEND_BATCH_MESSAGE (320): many messages of one topic and queue in one
+    /// request, stored as consecutive records by one store call.
+    async fn send_batch_message(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+    ) -> RemotingCommand {
+        let PreSend {
+            mut header,
+            topic_config,
+            body,
+            queue_id,
+            mut properties,
+            scan,
+        } = match self.pre_send(channel, request, true).await {
+            Ok(ready) => ready,
+            Err(response) => return response,
+        };
+        append_property_if_absent(
+            &mut properties,
+            PROPERTY_CLUSTER,
+            &self.base.broker_config.broker_cluster_name,
+        );
+        let topic = std::mem::take(&mut header.topic);
+        let inner = self.build_inner(
+            channel,
+            &header,
+            &topic_config,
+            topic,
+            queue_id,
+            body,
+            properties,
+            &scan,
+            0,
+        );
+        let result = self
+            .base
+            .store
+            .put_messages(MessageExtBatch::new(inner))
+            .await;
+        self.handle_put_message_result(result, queue_id, None, scan.uniq_key)
+    }
+
+    /// Java `handleRetryAndDLQ`: a consumer re-sending to its retry topic
+    /// (old clients do this instead of CONSUMER_SEND_MSG_BACK) past the
+    /// group's limit sends the message to the dead-letter queue instead.
+    /// Returns the dead-letter topic when the message goes there (queue 0).
+    fn handle_retry_and_dlq(
+        &self,
+        header: &SendMessageRequestHeader,
+    ) -> Result<Option<String>, Box<RemotingCommand>> {
+        let topic = &header.topic;
+        if !mix_all::is_retry_topic(topic) {
+            return Ok(None);
         }
-        let mut topic = header.topic;
-        let mut queue_id = queue_id;
-        let mut sys_flag = header.sys_flag;
         let reconsume_times = header.reconsume_times.unwrap_or(0);
-        // A consumer re-sending to its retry topic (old clients do this
-        // instead of CONSUMER_SEND_MSG_BACK): past the group's limit the
-        // message goes to the dead-letter queue (Java `handleRetryAndDLQ`).
-        if mix_all::is_retry_topic(&topic) {
-            let group = &topic[mix_all::RETRY_GROUP_TOPIC_PREFIX.len()..];
-            let Some(group_config) = self
-                .broker
-                .subscription_group_manager
-                .find_subscription_group_config(group)
-            else {
-                return error_response(
-                    response_code::SUBSCRIPTION_GROUP_NOT_EXIST,
-                    format!("subscription group not exist, {group}"),
-                );
-            };
-            let max_reconsume_times = header
-                .max_reconsume_times
-                .unwrap_or(group_config.retry_max_times);
-            if reconsume_times > max_reconsume_times {
-                let dlq = mix_all::get_dlq_topic(group);
-                self.broker
-                    .topic_config_manager
-                    .create_topic_in_send_message_back_method(
-                        &dlq,
-                        DLQ_NUMS_PER_GROUP,
-                        perm::PERM_READ | perm::PERM_WRITE,
-                        0,
-                    );
-                tracing::info!(group, reconsume_times, max_reconsume_times, dlq = %dlq,
-                    "retry message exceeded its reconsume times, sent to the dead-letter queue");
-                topic = dlq;
-                queue_id = 0;
-            }
+        let group = &topic[mix_all::RETRY_GROUP_TOPIC_PREFIX.len()..];
+        let Some(group_config) = self
+            .base
+            .subscription_group_manager
+            .find_subscription_group_config(group)
+        else {
+            return Err(Box::new(error_response(
+                response_code::SUBSCRIPTION_GROUP_NOT_EXIST,
+                format!("subscription group not exist, {group}"),
+            )));
+        };
+        let max_reconsume_times = header
+            .max_reconsume_times
+            .unwrap_or(group_config.retry_max_times);
+        if reconsume_times <= max_reconsume_times {
+            return Ok(None);
         }
+        let dlq = mix_all::get_dlq_topic(group);
+        self.base
+            .topic_config_manager
+            .create_topic_in_send_message_back_method(
+                &dlq,
+                DLQ_NUMS_PER_GROUP,
+                perm::PERM_READ | perm::PERM_WRITE,
+                0,
+            );
+        tracing::info!(group, reconsume_times, max_reconsume_times, dlq = %dlq,
+            "retry message exceeded its reconsume times, sent to the dead-letter queue");
+        Ok(Some(dlq))
+    }
+
+    /// The stored message (`MessageExtBrokerInner`): what the producer sent
+    /// plus what the broker adds — the born host (the producer's address),
+    /// the store host, the MULTI_TAGS flag of the topic, the tag hash the
+    /// consume queue will carry (0 for a batch: each message has its own).
+    #[allow(clippy::too_many_arguments)]
+    fn build_inner(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+        topic_config: &TopicConfig,
+        topic: String,
+        queue_id: i32,
+        body: Bytes,
+        properties: String,
+        scan: &ProducerProperties,
+        tags_code: i64,
+    ) -> MessageExtBrokerInner {
+        let mut sys_flag = header.sys_flag;
         if topic_config.topic_filter_type == TopicFilterType::MultiTag {
             sys_flag |= MessageSysFlag::MULTI_TAGS_FLAG;
         }
-        let uniq_key = self.add_broker_properties(&mut properties, &scan);
-
         let mut inner = MessageExtBrokerInner {
             ext: MessageExt {
                 message: Message {
@@ -200,111 +362,20 @@ impl SendMessageProcessor {
                 sys_flag,
                 born_timestamp: header.born_timestamp,
                 born_host: channel.remote_addr(),
-                store_host: self.broker.store_host(),
-                reconsume_times,
-                ..MessageExt::default()
-            },
-            version: MessageVersion::default(),
-            properties_string: properties,
-            tags_code: scan.tags_code,
-        };
-        inner.refresh_version();
-
-        let result = self.broker.store.put_message(inner).await;
-        self.handle_put_message_result(result, queue_id, Some(uniq_key), None)
-    }
-
-    /// SEND_BATCH_MESSAGE (320): many messages of one topic and queue in one
-    /// request, stored as consecutive records by one store call.
-    async fn send_batch_message(
-        &self,
-        channel: &Channel,
-        request: RemotingCommand,
-    ) -> RemotingCommand {
-        let header = match decode_send_message_request_header(&request) {
-            Ok(h) => h,
-            Err(e) => return invalid_header(&request, &e),
-        };
-        let topic_config = match self.msg_check(channel, &header) {
-            Ok((tc, created)) => {
-                if created {
-                    self.register_new_topic().await;
-                }
-                tc
-            }
-            Err(response) => return *response,
-        };
-        if mix_all::is_retry_topic(&header.topic) {
-            return error_response(
-                response_code::MESSAGE_ILLEGAL,
-                format!(
-                    "batch request does not support retry group {}",
-                    header.topic
-                ),
-            );
-        }
-        let body = request.body.unwrap_or_default();
-        if body.is_empty() {
-            return error_response(
-                response_code::MESSAGE_ILLEGAL,
-                "the batch body is empty".to_string(),
-            );
-        }
-        if let Some(response) = self.check_body(&body, &header.topic) {
-            return response;
-        }
-        let queue_id = if header.queue_id < 0 {
-            self.pick_queue(topic_config.write_queue_nums)
-        } else {
-            header.queue_id
-        };
-        let mut properties = header.properties.unwrap_or_default();
-        let scan = ProducerProperties::scan(&properties);
-        if scan.transaction_prepared {
-            return self.transaction_forbidden();
-        }
-        append_property_if_absent(
-            &mut properties,
-            PROPERTY_CLUSTER,
-            &self.broker.broker_config.broker_cluster_name,
-        );
-        let mut sys_flag = header.sys_flag;
-        if topic_config.topic_filter_type == TopicFilterType::MultiTag {
-            sys_flag |= MessageSysFlag::MULTI_TAGS_FLAG;
-        }
-
-        let batch_uniq_id = scan.uniq_key;
-        let mut inner = MessageExtBrokerInner {
-            ext: MessageExt {
-                message: Message {
-                    flag: header.flag,
-                    properties: store_read_properties(scan.wait_false),
-                    body,
-                    ..Message::new(header.topic, Bytes::new())
-                },
-                queue_id,
-                sys_flag,
-                born_timestamp: header.born_timestamp,
-                born_host: channel.remote_addr(),
-                store_host: self.broker.store_host(),
+                store_host: self.base.store_host,
                 reconsume_times: header.reconsume_times.unwrap_or(0),
                 ..MessageExt::default()
             },
             version: MessageVersion::default(),
             properties_string: properties,
-            tags_code: 0,
+            tags_code,
         };
         inner.refresh_version();
-
-        let result = self
-            .broker
-            .store
-            .put_messages(MessageExtBatch::new(inner))
-            .await;
-        self.handle_put_message_result(result, queue_id, None, batch_uniq_id)
+        inner
     }
 
-    /// Java `handlePutMessageResult`: PutMessageStatus → response (facts §3.1).
+    /// Java `SendMessageProcessor#handlePutMessageResult`
+    /// (`broker/src/main/java/org/apache/rocketmq/broker/processor/SendMessageProcessor.java`): PutMessageStatus → response.
     fn handle_put_message_result(
         &self,
         result: PutMessageResult,
@@ -312,7 +383,7 @@ impl SendMessageProcessor {
         uniq_key: Option<String>,
         batch_uniq_id: Option<String>,
     ) -> RemotingCommand {
-        let config = &self.broker.broker_config;
+        let config = &self.base.broker_config;
         let (code, remark): (i32, Option<String>) = match result.status {
             PutMessageStatus::PutOk => (response_code::SUCCESS, None),
             PutMessageStatus::FlushDiskTimeout => (response_code::FLUSH_DISK_TIMEOUT, None),
@@ -326,7 +397,7 @@ impl SendMessageProcessor {
                 response_code::MESSAGE_ILLEGAL,
                 Some(format!(
                     "the message is illegal, maybe msg body or properties length not matched. msg body length limit {}B, msg properties length limit 32KB.",
-                    self.broker.store_config.max_message_size
+                    self.base.store_config.max_message_size
                 )),
             ),
             PutMessageStatus::ServiceNotAvailable => (

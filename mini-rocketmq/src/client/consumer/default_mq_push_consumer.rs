@@ -38,14 +38,12 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use crate::client::client_config::ClientConfig;
 use crate::client::client_instance::MQClientInstance;
-use crate::client::consumer::allocate_message_queue::{
-    AllocateMessageQueueAveragely, AllocateMessageQueueStrategy,
-};
+use crate::client::consumer::allocate_message_queue::AllocateMessageQueueStrategy;
 use crate::client::consumer::default_mq_push_consumer_impl::DefaultMQPushConsumerImpl;
+pub use crate::client::consumer::default_mq_push_consumer_impl::PushConsumerConfig;
 use crate::client::consumer::listener::{
     ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently,
 };
@@ -54,78 +52,8 @@ use crate::client::exception::{MQClientError, MQResult};
 use crate::client::now_millis;
 use crate::common::message::MessageExt;
 use crate::common::message_queue::MessageQueue;
-use crate::common::mix_all;
 use crate::common::topic_validator;
 use crate::remoting::protocol::body::heartbeat_data::SubscriptionData;
-
-/// Java `DefaultMQPushConsumer`'s settings.
-#[derive(Clone)]
-pub struct PushConsumerConfig {
-    pub consumer_group: String,
-    pub message_model: MessageModel,
-    pub consume_from_where: ConsumeFromWhere,
-    /// For `ConsumeFromTimestamp`: Unix ms. Default: half an hour ago.
-    pub consume_timestamp: Option<i64>,
-    pub allocate_message_queue_strategy: Arc<dyn AllocateMessageQueueStrategy>,
-    /// Listener calls running at once (20).
-    pub consume_thread_max: usize,
-    /// Flow control: stop pulling a queue with this many messages waiting (1000).
-    pub pull_threshold_for_queue: i64,
-    /// Flow control: … or this many MiB of bodies waiting (100).
-    pub pull_threshold_size_for_queue_mib: i64,
-    /// Flow control: … or this wide a gap between the oldest and newest
-    /// offset waiting (2000): one stuck message must not let the buffer grow
-    /// without bound behind it.
-    pub consume_concurrently_max_span: i64,
-    /// Pause between two pulls of one queue (0).
-    pub pull_interval: Duration,
-    /// Messages per listener call (1).
-    pub consume_message_batch_max_size: usize,
-    /// Messages per pull (32).
-    pub pull_batch_size: i32,
-    /// Deliveries before the dead-letter queue; -1 = 16.
-    pub max_reconsume_times: i32,
-    /// Back-off after a failed pull (`pullTimeDelayMillsWhenException`, 1 s).
-    pub pull_time_delay_when_exception: Duration,
-    /// How long shutdown waits for running listener calls to finish (so
-    /// their offsets can be committed) before it persists offsets.
-    pub await_termination_when_shutdown: Duration,
-    pub client_config: ClientConfig,
-}
-
-impl Default for PushConsumerConfig {
-    fn default() -> Self {
-        PushConsumerConfig {
-            consumer_group: mix_all::DEFAULT_CONSUMER_GROUP.to_string(),
-            message_model: MessageModel::Clustering,
-            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
-            consume_timestamp: None,
-            allocate_message_queue_strategy: Arc::new(AllocateMessageQueueAveragely),
-            consume_thread_max: 20,
-            pull_threshold_for_queue: 1000,
-            pull_threshold_size_for_queue_mib: 100,
-            consume_concurrently_max_span: 2000,
-            pull_interval: Duration::ZERO,
-            consume_message_batch_max_size: 1,
-            pull_batch_size: 32,
-            max_reconsume_times: -1,
-            pull_time_delay_when_exception: Duration::from_millis(1000),
-            await_termination_when_shutdown: Duration::from_secs(3),
-            client_config: ClientConfig::default(),
-        }
-    }
-}
-
-impl std::fmt::Debug for PushConsumerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PushConsumerConfig")
-            .field("consumer_group", &self.consumer_group)
-            .field("message_model", &self.message_model)
-            .field("consume_from_where", &self.consume_from_where)
-            .field("strategy", &self.allocate_message_queue_strategy.name())
-            .finish_non_exhaustive()
-    }
-}
 
 /// Builds a [`DefaultMQPushConsumer`].
 #[derive(Debug, Default)]

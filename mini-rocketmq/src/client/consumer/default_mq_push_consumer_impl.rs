@@ -19,30 +19,101 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use crate::client::client_instance::{MQClientInstance, MQClientManager};
+use crate::client::client_config::ClientConfig;
+use crate::client::client_instance::MQClientInstance;
+use crate::client::consumer::allocate_message_queue::{
+    AllocateMessageQueueAveragely, AllocateMessageQueueStrategy,
+};
 use crate::client::consumer::consume_message_concurrently_service::{
     ConsumeMessageConcurrentlyService, ConsumeServiceConfig,
 };
-use crate::client::consumer::default_mq_push_consumer::PushConsumerConfig;
 use crate::client::consumer::listener::MessageListenerConcurrently;
 use crate::client::consumer::message_model::{ConsumeFromWhere, ConsumeType, MessageModel};
 use crate::client::consumer::mq_consumer_inner::MQConsumerInner;
 use crate::client::consumer::offset_store::{
     LocalFileOffsetStore, OffsetStore, ReadOffsetType, RemoteBrokerOffsetStore,
 };
-use crate::client::consumer::pull_api_wrapper::PullAPIWrapper;
+use crate::client::consumer::pull_api_wrapper::{PullAPIWrapper, PullArgs, PullError};
 use crate::client::consumer::pull_message_service::{PullMessageService, PullRequest};
-use crate::client::consumer::pull_result::PullStatus;
 use crate::client::consumer::rebalance_impl::RebalanceImpl;
 use crate::client::exception::{MQClientError, MQResult};
+use crate::client::mq_client_api::pull_result::{PullResult, PullStatus};
+use crate::client::mq_client_manager::MQClientManager;
 use crate::client::now_millis;
 use crate::common::message_queue::MessageQueue;
 use crate::common::mix_all;
-use crate::common::sysflag::PullSysFlag;
 use crate::common::topic_validator;
 use crate::remoting::processor::BoxFuture;
 use crate::remoting::protocol::body::heartbeat_data::SubscriptionData;
-use crate::remoting::protocol::header::PullMessageRequestHeader;
+
+/// Java `DefaultMQPushConsumer`'s settings.
+#[derive(Clone)]
+pub struct PushConsumerConfig {
+    pub consumer_group: String,
+    pub message_model: MessageModel,
+    pub consume_from_where: ConsumeFromWhere,
+    /// For `ConsumeFromTimestamp`: Unix ms. Default: half an hour ago.
+    pub consume_timestamp: Option<i64>,
+    pub allocate_message_queue_strategy: Arc<dyn AllocateMessageQueueStrategy>,
+    /// Listener calls running at once (20).
+    pub consume_thread_max: usize,
+    /// Flow control: stop pulling a queue with this many messages waiting (1000).
+    pub pull_threshold_for_queue: i64,
+    /// Flow control: … or this many MiB of bodies waiting (100).
+    pub pull_threshold_size_for_queue_mib: i64,
+    /// Flow control: … or this wide a gap between the oldest and newest
+    /// offset waiting (2000): one stuck message must not let the buffer grow
+    /// without bound behind it.
+    pub consume_concurrently_max_span: i64,
+    /// Pause between two pulls of one queue (0).
+    pub pull_interval: Duration,
+    /// Messages per listener call (1).
+    pub consume_message_batch_max_size: usize,
+    /// Messages per pull (32).
+    pub pull_batch_size: i32,
+    /// Deliveries before the dead-letter queue; -1 = 16.
+    pub max_reconsume_times: i32,
+    /// Back-off after a failed pull (`pullTimeDelayMillsWhenException`, 1 s).
+    pub pull_time_delay_when_exception: Duration,
+    /// How long shutdown waits for running listener calls to finish (so
+    /// their offsets can be committed) before it persists offsets.
+    pub await_termination_when_shutdown: Duration,
+    pub client_config: ClientConfig,
+}
+
+impl Default for PushConsumerConfig {
+    fn default() -> Self {
+        PushConsumerConfig {
+            consumer_group: mix_all::DEFAULT_CONSUMER_GROUP.to_string(),
+            message_model: MessageModel::Clustering,
+            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
+            consume_timestamp: None,
+            allocate_message_queue_strategy: Arc::new(AllocateMessageQueueAveragely),
+            consume_thread_max: 20,
+            pull_threshold_for_queue: 1000,
+            pull_threshold_size_for_queue_mib: 100,
+            consume_concurrently_max_span: 2000,
+            pull_interval: Duration::ZERO,
+            consume_message_batch_max_size: 1,
+            pull_batch_size: 32,
+            max_reconsume_times: -1,
+            pull_time_delay_when_exception: Duration::from_millis(1000),
+            await_termination_when_shutdown: Duration::from_secs(3),
+            client_config: ClientConfig::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for PushConsumerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushConsumerConfig")
+            .field("consumer_group", &self.consumer_group)
+            .field("message_model", &self.message_model)
+            .field("consume_from_where", &self.consume_from_where)
+            .field("strategy", &self.allocate_message_queue_strategy.name())
+            .finish_non_exhaustive()
+    }
+}
 
 /// How long the broker may hold an empty pull (`brokerSuspendMaxTimeMillis`).
 const BROKER_SUSPEND_MAX_TIME: Duration = Duration::from_secs(15);
@@ -104,7 +175,57 @@ impl DefaultMQPushConsumerImpl {
             .expect("a DefaultMQPushConsumerImpl always lives in its Arc")
     }
 
+    /// Java `DefaultMQPushConsumerImpl#start`: check the settings, get the
+    /// client instance, build the rebalance, offset store, consume and pull
+    /// services, register with the instance, then learn routes, send a
+    /// heartbeat and rebalance at once.
     pub(super) async fn start(&self) -> MQResult<()> {
+        let (listener, subscriptions) = self.check_config()?;
+        let config = &self.config;
+        let mut client_config = config.client_config.clone();
+        if config.message_model == MessageModel::Clustering {
+            client_config.change_instance_name_to_pid();
+        }
+        let instance = MQClientManager::get_or_create(&client_config);
+        let rebalance = self.copy_subscription(&instance, &subscriptions);
+        let offset_store = self.create_offset_store(&instance, &client_config)?;
+        let consume_service = self.create_consume_service(&instance, listener, &offset_store);
+        let weak = self.weak_self.clone();
+        let pull_service = PullMessageService::start(Arc::new(move |request: PullRequest| {
+            if let Some(me) = weak.upgrade() {
+                tokio::spawn(async move { me.pull_message(request).await });
+            }
+        }));
+        let running = Running {
+            instance: Arc::clone(&instance),
+            rebalance,
+            offset_store,
+            consume_service,
+            pull_service,
+        };
+        if self.running.set(running).is_err() {
+            return Err(MQClientError::client(
+                "the push consumer has been started before",
+            ));
+        }
+        instance.register_consumer(self.me())?;
+        instance.start();
+        self.update_topic_subscribe_info(&instance).await;
+        instance.send_heartbeat_to_all_broker_with_lock().await;
+        instance.rebalance_immediately();
+        tracing::info!(group = %config.consumer_group, client_id = instance.client_id(), model = %config.message_model, "push consumer started");
+        Ok(())
+    }
+
+    /// Java `checkConfig`: a valid group that is not the default one, not
+    /// started before, a listener, a subscription and a name server. Returns
+    /// the listener and the subscriptions.
+    fn check_config(
+        &self,
+    ) -> MQResult<(
+        Arc<dyn MessageListenerConcurrently>,
+        BTreeMap<String, String>,
+    )> {
         let config = &self.config;
         topic_validator::validate_group(&config.consumer_group)
             .map_err(|e| MQClientError::client(e.to_string()))?;
@@ -134,49 +255,72 @@ impl DefaultMQPushConsumerImpl {
                 "no name server address: set namesrv_addr or the NAMESRV_ADDR environment variable",
             ));
         }
+        Ok((listener, subscriptions))
+    }
 
-        let mut client_config = config.client_config.clone();
-        if config.message_model == MessageModel::Clustering {
-            client_config.change_instance_name_to_pid();
-        }
-        let instance = MQClientManager::get_or_create(&client_config);
-
-        // Java `copySubscription`: the user's topics, plus — for clustering —
-        // the group's retry topic, where RECONSUME_LATER messages come back.
+    /// Java `copySubscription`: the user's topics, plus — for clustering —
+    /// the group's retry topic, where RECONSUME_LATER messages come back.
+    fn copy_subscription(
+        &self,
+        instance: &Arc<MQClientInstance>,
+        subscriptions: &BTreeMap<String, String>,
+    ) -> RebalanceImpl {
+        let config = &self.config;
         let rebalance = RebalanceImpl::new(
             &config.consumer_group,
             config.message_model,
             Arc::clone(&config.allocate_message_queue_strategy),
-            Arc::clone(&instance),
+            Arc::clone(instance),
         );
         let version = now_millis();
-        for (topic, expression) in &subscriptions {
+        for (topic, expression) in subscriptions {
             rebalance.put_subscription(SubscriptionData::build(topic, expression, None, version));
         }
         if config.message_model == MessageModel::Clustering {
             let retry_topic = mix_all::get_retry_topic(&config.consumer_group);
             rebalance.put_subscription(SubscriptionData::build(&retry_topic, "*", None, version));
         }
+        rebalance
+    }
 
-        let offset_store: Arc<dyn OffsetStore> = match config.message_model {
-            MessageModel::Clustering => Arc::new(RemoteBrokerOffsetStore::new(
-                Arc::clone(&instance),
-                &config.consumer_group,
-            )),
+    /// The offset store of the message model: on the broker for clustering
+    /// (`RemoteBrokerOffsetStore`), in a local file for broadcasting
+    /// (`LocalFileOffsetStore`), loaded before the first pull.
+    fn create_offset_store(
+        &self,
+        instance: &Arc<MQClientInstance>,
+        client_config: &ClientConfig,
+    ) -> MQResult<Arc<dyn OffsetStore>> {
+        let group = &self.config.consumer_group;
+        let offset_store: Arc<dyn OffsetStore> = match self.config.message_model {
+            MessageModel::Clustering => {
+                Arc::new(RemoteBrokerOffsetStore::new(Arc::clone(instance), group))
+            }
             MessageModel::Broadcasting => Arc::new(LocalFileOffsetStore::new(
                 client_config.local_offset_store_dir.clone(),
                 instance.client_id(),
-                &config.consumer_group,
+                group,
             )),
         };
         offset_store.load()?;
+        Ok(offset_store)
+    }
 
+    /// The `ConsumeMessageConcurrentlyService` that runs the listener;
+    /// `maxReconsumeTimes = -1` means 16.
+    fn create_consume_service(
+        &self,
+        instance: &Arc<MQClientInstance>,
+        listener: Arc<dyn MessageListenerConcurrently>,
+        offset_store: &Arc<dyn OffsetStore>,
+    ) -> ConsumeMessageConcurrentlyService {
+        let config = &self.config;
         let max_reconsume_times = if config.max_reconsume_times < 0 {
             16
         } else {
             config.max_reconsume_times
         };
-        let consume_service = ConsumeMessageConcurrentlyService::new(
+        ConsumeMessageConcurrentlyService::new(
             ConsumeServiceConfig {
                 consumer_group: config.consumer_group.clone(),
                 message_model: config.message_model,
@@ -185,34 +329,14 @@ impl DefaultMQPushConsumerImpl {
                 max_reconsume_times,
             },
             listener,
-            Arc::clone(&offset_store),
-            Arc::clone(&instance),
-        );
+            Arc::clone(offset_store),
+            Arc::clone(instance),
+        )
+    }
 
-        let weak = self.weak_self.clone();
-        let pull_service = PullMessageService::start(Arc::new(move |request: PullRequest| {
-            if let Some(me) = weak.upgrade() {
-                tokio::spawn(async move { me.pull_message(request).await });
-            }
-        }));
-
-        let running = Running {
-            instance: Arc::clone(&instance),
-            rebalance,
-            offset_store,
-            consume_service,
-            pull_service,
-        };
-        if self.running.set(running).is_err() {
-            return Err(MQClientError::client(
-                "the push consumer has been started before",
-            ));
-        }
-        instance.register_consumer(self.me())?;
-        instance.start();
-
-        // Learn the queues of every subscribed topic, tell the brokers who
-        // we are, and rebalance now rather than in 20 s.
+    /// Java `updateTopicSubscribeInfoWhenSubscriptionChanged`: learn the
+    /// queues of every subscribed topic now rather than in 30 s.
+    async fn update_topic_subscribe_info(&self, instance: &MQClientInstance) {
         let topics: Vec<String> = self
             .running
             .get()
@@ -229,10 +353,6 @@ impl DefaultMQPushConsumerImpl {
                 .update_topic_route_info_from_name_server_for(&topic, None)
                 .await;
         }
-        instance.send_heartbeat_to_all_broker_with_lock().await;
-        instance.rebalance_immediately();
-        tracing::info!(group = %config.consumer_group, client_id = instance.client_id(), model = %config.message_model, "push consumer started");
-        Ok(())
     }
 
     pub(super) async fn shutdown(&self) {
@@ -266,8 +386,9 @@ impl DefaultMQPushConsumerImpl {
     }
 
     /// Java `DefaultMQPushConsumerImpl#pullMessage`: one turn of the loop for
-    /// one queue.
-    async fn pull_message(self: Arc<Self>, mut request: PullRequest) {
+    /// one queue — check the queue, apply flow control, pull, then hand the
+    /// result to [`on_pull_success`](Self::on_pull_success) or try again later.
+    async fn pull_message(self: Arc<Self>, request: PullRequest) {
         let Some(running) = self.running.get() else {
             return;
         };
@@ -276,105 +397,97 @@ impl DefaultMQPushConsumerImpl {
             return;
         }
         pq.touch_last_pull();
-        if self.paused.load(Ordering::Acquire) {
+        if let Some(delay) = self.pull_delay(&request) {
             running
                 .pull_service
-                .execute_pull_request_later(request, PULL_DELAY_WHEN_SUSPEND);
+                .execute_pull_request_later(request, delay);
             return;
         }
+        let retry_later = self.config.pull_time_delay_when_exception;
+        let mq = &request.message_queue;
+        let Some(subscription) = running.rebalance.subscription(&mq.topic) else {
+            running
+                .pull_service
+                .execute_pull_request_later(request, retry_later);
+            return;
+        };
+        let commit_offset = match self.config.message_model {
+            MessageModel::Clustering => {
+                running
+                    .offset_store
+                    .read_offset(mq, ReadOffsetType::ReadFromMemory)
+                    .await
+            }
+            MessageModel::Broadcasting => 0,
+        };
+        let pulled = self
+            .pull_api_wrapper
+            .pull_kernel_impl(
+                &running.instance,
+                PullArgs {
+                    mq,
+                    consumer_group: &self.config.consumer_group,
+                    subscription: &subscription,
+                    offset: request.next_offset,
+                    max_nums: self.config.pull_batch_size,
+                    commit_offset,
+                    broker_suspend_max_time: BROKER_SUSPEND_MAX_TIME,
+                    timeout: CONSUMER_TIMEOUT_WHEN_SUSPEND,
+                },
+            )
+            .await;
+        match pulled {
+            Ok(result) => self.on_pull_success(running, request, result),
+            // Java `PullCallback#onException`.
+            Err(e) => {
+                match e {
+                    PullError::BrokerNotFound => {
+                        tracing::warn!(%mq, "pull: broker not in the route cache, retrying later")
+                    }
+                    PullError::Remote { broker_addr, error } => {
+                        if !self.stopped.load(Ordering::Acquire) {
+                            tracing::warn!(%mq, broker = %broker_addr, error = %error, "pull failed, retrying later");
+                        }
+                    }
+                }
+                running
+                    .pull_service
+                    .execute_pull_request_later(request, retry_later);
+            }
+        }
+    }
 
-        // Flow control: let the listener catch up before pulling more.
+    /// Why this queue should not be pulled now, as the delay before the next
+    /// try: the consumer is paused, or — flow control — its listener has not
+    /// caught up (too many messages, too many MiB, or too wide an offset span
+    /// waiting in the process queue).
+    fn pull_delay(&self, request: &PullRequest) -> Option<Duration> {
+        if self.paused.load(Ordering::Acquire) {
+            return Some(PULL_DELAY_WHEN_SUSPEND);
+        }
+        let pq = &request.process_queue;
         let size_mib = pq.msg_size() / (1024 * 1024);
         if pq.msg_count() > self.config.pull_threshold_for_queue
             || size_mib > self.config.pull_threshold_size_for_queue_mib
             || pq.max_span() > self.config.consume_concurrently_max_span
         {
             tracing::trace!(mq = %request.message_queue, count = pq.msg_count(), "flow control: pull later");
-            running
-                .pull_service
-                .execute_pull_request_later(request, PULL_DELAY_WHEN_FLOW_CONTROL);
-            return;
+            return Some(PULL_DELAY_WHEN_FLOW_CONTROL);
         }
+        None
+    }
 
+    /// Java `PullCallback#onSuccess`: by status, submit what was found to
+    /// the consume service and pull again, or move past a filtered-out
+    /// range, or restart a queue whose offset the broker rejected.
+    fn on_pull_success(
+        self: &Arc<Self>,
+        running: &Running,
+        mut request: PullRequest,
+        result: PullResult,
+    ) {
+        let pq = Arc::clone(&request.process_queue);
         let mq = request.message_queue.clone();
-        let Some(subscription) = running.rebalance.subscription(&mq.topic) else {
-            running
-                .pull_service
-                .execute_pull_request_later(request, self.config.pull_time_delay_when_exception);
-            return;
-        };
-
-        let mut commit_offset = 0;
-        if self.config.message_model == MessageModel::Clustering {
-            commit_offset = running
-                .offset_store
-                .read_offset(&mq, ReadOffsetType::ReadFromMemory)
-                .await;
-        }
-        let broker_id = self.pull_api_wrapper.recalculate_pull_from_which_node(&mq);
-        let broker = match running.instance.find_broker_address_in_subscribe(
-            &mq.broker_name,
-            broker_id,
-            false,
-        ) {
-            Some(broker) => broker,
-            None => {
-                running
-                    .instance
-                    .update_topic_route_info_from_name_server_for(&mq.topic, None)
-                    .await;
-                tracing::warn!(%mq, "pull: broker not in the route cache, retrying later");
-                running.pull_service.execute_pull_request_later(
-                    request,
-                    self.config.pull_time_delay_when_exception,
-                );
-                return;
-            }
-        };
-        // A slave must not move the group's offset; only masters take commits.
-        let commit = commit_offset > 0 && !broker.slave;
-        let sys_flag = PullSysFlag::build_sys_flag(commit, true, true, false);
-        let header = PullMessageRequestHeader {
-            consumer_group: self.config.consumer_group.clone(),
-            topic: mq.topic.clone(),
-            queue_id: mq.queue_id,
-            queue_offset: request.next_offset,
-            max_msg_nums: self.config.pull_batch_size,
-            sys_flag,
-            commit_offset,
-            suspend_timeout_millis: BROKER_SUSPEND_MAX_TIME.as_millis() as i64,
-            subscription: Some(subscription.sub_string.clone()),
-            sub_version: subscription.sub_version,
-            expression_type: Some(subscription.expression_type.clone()),
-            broker_name: Some(mq.broker_name.clone()),
-            ..Default::default()
-        };
-        let outcome = running
-            .instance
-            .api()
-            .pull_message(&broker.broker_addr, header, CONSUMER_TIMEOUT_WHEN_SUSPEND)
-            .await;
-        let (result, body) = match outcome {
-            Ok(found) => found,
-            Err(e) => {
-                if !self.stopped.load(Ordering::Acquire) {
-                    tracing::warn!(%mq, broker = %broker.broker_addr, error = %e, "pull failed, retrying later");
-                }
-                running.pull_service.execute_pull_request_later(
-                    request,
-                    self.config.pull_time_delay_when_exception,
-                );
-                return;
-            }
-        };
-        let result = self.pull_api_wrapper.process_pull_result(
-            &mq,
-            &self.config.consumer_group,
-            result,
-            body,
-            &subscription,
-        );
-
         match result.pull_status {
             PullStatus::Found => {
                 request.next_offset = result.next_begin_offset;
@@ -386,11 +499,9 @@ impl DefaultMQPushConsumerImpl {
                     return;
                 }
                 pq.put_message(&result.msg_found_list);
-                running.consume_service.submit_consume_request(
-                    result.msg_found_list,
-                    Arc::clone(&pq),
-                    &mq,
-                );
+                running
+                    .consume_service
+                    .submit_consume_request(result.msg_found_list, pq, &mq);
                 if self.config.pull_interval.is_zero() {
                     running
                         .pull_service
@@ -416,17 +527,15 @@ impl DefaultMQPushConsumerImpl {
             }
             PullStatus::OffsetIllegal => {
                 tracing::warn!(%mq, wrong = request.next_offset, corrected = result.next_begin_offset, "pull: offset illegal, restarting the queue");
-                request.next_offset = result.next_begin_offset;
                 pq.set_dropped(true);
-                let me = Arc::clone(&self);
+                let next_offset = result.next_begin_offset;
+                let me = Arc::clone(self);
                 tokio::spawn(async move {
                     tokio::time::sleep(OFFSET_ILLEGAL_RESTART_DELAY).await;
                     let Some(running) = me.running.get() else {
                         return;
                     };
-                    running
-                        .offset_store
-                        .update_offset(&mq, request.next_offset, false);
+                    running.offset_store.update_offset(&mq, next_offset, false);
                     running.offset_store.persist(&mq).await;
                     running.rebalance.remove_process_queue(&mq);
                 });

@@ -58,7 +58,7 @@ impl ConsumeConcurrentlyContext {
 
     /// The delay level for a `ReconsumeLater`: 0 lets the broker choose
     /// (`3 + reconsumeTimes`), a negative value sends the message straight
-    /// to the dead-letter queue, 1..=18 picks a level (facts §6.4).
+    /// to the dead-letter queue, 1..=18 picks a level (Java `ConsumeConcurrentlyContext#delayLevelWhenNextConsume`, `client/src/main/java/org/apache/rocketmq/client/consumer/listener/ConsumeConcurrentlyContext.java`).
     pub fn set_delay_level_when_next_consume(&self, level: i32) {
         self.delay_level_when_next_consume
             .store(level, Ordering::Relaxed);

@@ -47,10 +47,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::client_config::ClientConfig;
-use crate::client::consumer::allocate_message_queue::{
-    AllocateMessageQueueAveragely, AllocateMessageQueueStrategy,
-};
 use crate::client::consumer::lite_pull_consumer_impl::DefaultLitePullConsumerImpl;
+pub use crate::client::consumer::lite_pull_consumer_impl::LitePullConsumerConfig;
 use crate::client::consumer::message_model::ConsumeFromWhere;
 use crate::client::consumer::offset_store::ReadOffsetType;
 use crate::client::exception::{MQClientError, MQResult};
@@ -58,45 +56,6 @@ use crate::client::mq_admin_impl::MQAdminImpl;
 use crate::common::message::MessageExt;
 use crate::common::message_queue::MessageQueue;
 use crate::common::topic_validator;
-
-/// Java `DefaultLitePullConsumer`'s settings.
-#[derive(Clone)]
-pub struct LitePullConsumerConfig {
-    pub consumer_group: String,
-    pub consume_from_where: ConsumeFromWhere,
-    pub allocate_message_queue_strategy: Arc<dyn AllocateMessageQueueStrategy>,
-    /// Messages per pull (10, Java's `pullBatchSize` for lite pull).
-    pub pull_batch_size: i32,
-    /// Stop pulling a queue with this many messages not yet polled (1000).
-    pub pull_threshold_for_queue: i64,
-    /// Commit consumed offsets from within `poll` (true).
-    pub auto_commit: bool,
-    pub auto_commit_interval: Duration,
-    /// How long the broker may hold an empty pull (20 s in Java).
-    pub broker_suspend_max_time: Duration,
-    /// Timeout of one pull (must exceed the hold time).
-    pub consumer_pull_timeout: Duration,
-    pub pull_time_delay_when_exception: Duration,
-    pub client_config: ClientConfig,
-}
-
-impl Default for LitePullConsumerConfig {
-    fn default() -> Self {
-        LitePullConsumerConfig {
-            consumer_group: String::new(),
-            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
-            allocate_message_queue_strategy: Arc::new(AllocateMessageQueueAveragely),
-            pull_batch_size: 10,
-            pull_threshold_for_queue: 1000,
-            auto_commit: true,
-            auto_commit_interval: Duration::from_secs(5),
-            broker_suspend_max_time: Duration::from_secs(20),
-            consumer_pull_timeout: Duration::from_secs(30),
-            pull_time_delay_when_exception: Duration::from_millis(1000),
-            client_config: ClientConfig::default(),
-        }
-    }
-}
 
 /// Builds a [`DefaultLitePullConsumer`].
 #[derive(Default)]

@@ -12,25 +12,66 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::client::client_instance::{MQClientInstance, MQClientManager};
-use crate::client::consumer::lite_pull_consumer::LitePullConsumerConfig;
+use crate::client::client_config::ClientConfig;
+use crate::client::client_instance::MQClientInstance;
+use crate::client::consumer::allocate_message_queue::{
+    AllocateMessageQueueAveragely, AllocateMessageQueueStrategy,
+};
 use crate::client::consumer::message_model::{ConsumeFromWhere, ConsumeType, MessageModel};
 use crate::client::consumer::mq_consumer_inner::MQConsumerInner;
 use crate::client::consumer::offset_store::{OffsetStore, RemoteBrokerOffsetStore};
 use crate::client::consumer::process_queue::ProcessQueue;
-use crate::client::consumer::pull_api_wrapper::PullAPIWrapper;
-use crate::client::consumer::pull_result::PullStatus;
+use crate::client::consumer::pull_api_wrapper::{PullAPIWrapper, PullArgs, PullError};
 use crate::client::consumer::rebalance_impl::RebalanceImpl;
 use crate::client::exception::{MQClientError, MQResult};
 use crate::client::mq_admin_impl::MQAdminImpl;
+use crate::client::mq_client_api::pull_result::PullStatus;
+use crate::client::mq_client_manager::MQClientManager;
 use crate::client::now_millis;
 use crate::common::message::MessageExt;
 use crate::common::message_queue::MessageQueue;
-use crate::common::sysflag::PullSysFlag;
 use crate::common::topic_validator;
 use crate::remoting::processor::BoxFuture;
 use crate::remoting::protocol::body::heartbeat_data::SubscriptionData;
-use crate::remoting::protocol::header::PullMessageRequestHeader;
+
+/// Java `DefaultLitePullConsumer`'s settings.
+#[derive(Clone)]
+pub struct LitePullConsumerConfig {
+    pub consumer_group: String,
+    pub consume_from_where: ConsumeFromWhere,
+    pub allocate_message_queue_strategy: Arc<dyn AllocateMessageQueueStrategy>,
+    /// Messages per pull (10, Java's `pullBatchSize` for lite pull).
+    pub pull_batch_size: i32,
+    /// Stop pulling a queue with this many messages not yet polled (1000).
+    pub pull_threshold_for_queue: i64,
+    /// Commit consumed offsets from within `poll` (true).
+    pub auto_commit: bool,
+    pub auto_commit_interval: Duration,
+    /// How long the broker may hold an empty pull (20 s in Java).
+    pub broker_suspend_max_time: Duration,
+    /// Timeout of one pull (must exceed the hold time).
+    pub consumer_pull_timeout: Duration,
+    pub pull_time_delay_when_exception: Duration,
+    pub client_config: ClientConfig,
+}
+
+impl Default for LitePullConsumerConfig {
+    fn default() -> Self {
+        LitePullConsumerConfig {
+            consumer_group: String::new(),
+            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
+            allocate_message_queue_strategy: Arc::new(AllocateMessageQueueAveragely),
+            pull_batch_size: 10,
+            pull_threshold_for_queue: 1000,
+            auto_commit: true,
+            auto_commit_interval: Duration::from_secs(5),
+            broker_suspend_max_time: Duration::from_secs(20),
+            consumer_pull_timeout: Duration::from_secs(30),
+            pull_time_delay_when_exception: Duration::from_millis(1000),
+            client_config: ClientConfig::default(),
+        }
+    }
+}
 
 /// Messages pulled for one queue, waiting for `poll` (Java `ConsumeRequest`).
 pub(super) struct ConsumeRequest {
@@ -254,58 +295,33 @@ impl DefaultLitePullConsumerImpl {
             }
             pq.touch_last_pull();
             let offset = pull_offset.load(Ordering::Acquire);
-            let broker_id = self.pull_api_wrapper.recalculate_pull_from_which_node(&mq);
-            let Some(broker) = running.instance.find_broker_address_in_subscribe(
-                &mq.broker_name,
-                broker_id,
-                false,
-            ) else {
-                running
-                    .instance
-                    .update_topic_route_info_from_name_server_for(&mq.topic, None)
-                    .await;
-                tokio::time::sleep(self.config.pull_time_delay_when_exception).await;
-                continue;
-            };
-            let header = PullMessageRequestHeader {
-                consumer_group: self.config.consumer_group.clone(),
-                topic: mq.topic.clone(),
-                queue_id: mq.queue_id,
-                queue_offset: offset,
-                max_msg_nums: self.config.pull_batch_size,
-                sys_flag: PullSysFlag::build_sys_flag(false, true, true, false),
-                commit_offset: 0,
-                suspend_timeout_millis: self.config.broker_suspend_max_time.as_millis() as i64,
-                subscription: Some(subscription.sub_string.clone()),
-                sub_version: 0,
-                expression_type: Some(subscription.expression_type.clone()),
-                broker_name: Some(mq.broker_name.clone()),
-                ..Default::default()
-            };
-            let pulled = running
-                .instance
-                .api()
-                .pull_message(
-                    &broker.broker_addr,
-                    header,
-                    self.config.consumer_pull_timeout,
+            let pulled = self
+                .pull_api_wrapper
+                .pull_kernel_impl(
+                    &running.instance,
+                    PullArgs {
+                        mq: &mq,
+                        consumer_group: &self.config.consumer_group,
+                        subscription: &subscription,
+                        offset,
+                        max_nums: self.config.pull_batch_size,
+                        // Lite pull commits offsets itself (`commit_all`).
+                        commit_offset: 0,
+                        broker_suspend_max_time: self.config.broker_suspend_max_time,
+                        timeout: self.config.consumer_pull_timeout,
+                    },
                 )
                 .await;
-            let (result, body) = match pulled {
-                Ok(found) => found,
+            let result = match pulled {
+                Ok(result) => result,
                 Err(e) => {
-                    tracing::warn!(%mq, error = %e, "lite pull failed, retrying later");
+                    if let PullError::Remote { error, .. } = e {
+                        tracing::warn!(%mq, error = %error, "lite pull failed, retrying later");
+                    }
                     tokio::time::sleep(self.config.pull_time_delay_when_exception).await;
                     continue;
                 }
             };
-            let result = self.pull_api_wrapper.process_pull_result(
-                &mq,
-                &self.config.consumer_group,
-                result,
-                body,
-                &subscription,
-            );
             if pq.is_dropped() {
                 break;
             }

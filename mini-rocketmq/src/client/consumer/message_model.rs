@@ -1,7 +1,7 @@
 //! The three enums a consumer announces in its heartbeat — Java
 //! `MessageModel`, `ConsumeFromWhere` and `ConsumeType`.
 //!
-//! On the wire (`HeartbeatData`, facts §3.7) they are their Java constant
+//! On the wire (`HeartbeatData`, Java `MessageModel`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/heartbeat/MessageModel.java`) they are their Java constant
 //! names as strings, and the broker's body type keeps them as strings so that
 //! it accepts values other clients send. A *user* of our client, though,
 //! should not be able to misspell `CLUSTERING`; so the client API takes these

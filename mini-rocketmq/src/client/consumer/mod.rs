@@ -3,17 +3,17 @@
 //!
 //! | file | Java class |
 //! |---|---|
-//! | [`default_mq_push_consumer`] | `DefaultMQPushConsumer` (settings and API) |
-//! | [`default_mq_push_consumer_impl`] | `DefaultMQPushConsumerImpl` (start, pull loop, shutdown) |
+//! | [`default_mq_push_consumer`] | `DefaultMQPushConsumer` (builder and API) |
+//! | [`default_mq_push_consumer_impl`] | `DefaultMQPushConsumerImpl` (start, pull loop, shutdown) and `DefaultMQPushConsumer`'s settings (`PushConsumerConfig`) |
 //! | [`rebalance_push_impl`] | `RebalancePushImpl` |
-//! | [`lite_pull_consumer`] | `DefaultLitePullConsumer` (settings and API) |
-//! | [`lite_pull_consumer_impl`] | `DefaultLitePullConsumerImpl` (pull tasks, poll, commit) |
+//! | [`lite_pull_consumer`] | `DefaultLitePullConsumer` (builder and API) |
+//! | [`lite_pull_consumer_impl`] | `DefaultLitePullConsumerImpl` (pull tasks, poll, commit) and `DefaultLitePullConsumer`'s settings (`LitePullConsumerConfig`) |
 //! | [`rebalance_lite_pull_impl`] | `RebalanceLitePullImpl` |
 //! | [`listener`] | `MessageListenerConcurrently`, `ConsumeConcurrentlyContext`, `ConsumeConcurrentlyStatus` |
 //! | [`consume_message_concurrently_service`] | `ConsumeMessageConcurrentlyService` |
 //! | [`pull_message_service`] | `PullMessageService`, `PullRequest` |
+//! | [`mq_client_api::pull_result`](crate::client::mq_client_api::pull_result) | `PullResult`, `PullStatus` (re-exported here) |
 //! | [`pull_api_wrapper`] | `PullAPIWrapper` |
-//! | [`pull_result`] | `PullResult`, `PullStatus` |
 //! | [`process_queue`] | `ProcessQueue` |
 //! | [`offset_store`] | `OffsetStore`, `RemoteBrokerOffsetStore`, `LocalFileOffsetStore` |
 //! | [`rebalance_impl`] | `RebalanceImpl` |
@@ -35,12 +35,12 @@ pub mod offset_store;
 pub mod process_queue;
 pub mod pull_api_wrapper;
 pub mod pull_message_service;
-pub mod pull_result;
 pub mod rebalance_impl;
 pub mod rebalance_lite_pull_impl;
 pub mod rebalance_push_impl;
 pub mod rebalance_service;
 
+pub use crate::client::mq_client_api::pull_result::{PullResult, PullStatus};
 pub use allocate_message_queue::{
     AllocateMessageQueueAveragely, AllocateMessageQueueAveragelyByCircle,
     AllocateMessageQueueStrategy,

@@ -7,10 +7,20 @@
 //! pull loops when it gains a queue, a lite pull consumer starts pull tasks),
 //! which is the one place a trait object earns its keep here.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
 use crate::client::consumer::message_model::{ConsumeFromWhere, ConsumeType, MessageModel};
 use crate::common::message_queue::MessageQueue;
 use crate::remoting::processor::BoxFuture;
 use crate::remoting::protocol::body::heartbeat_data::SubscriptionData;
+
+/// Java `MQClientInstance.consumerTable`: group → its consumer. The instance
+/// owns it; the client's request processor reads it to find the consumer a
+/// broker's request is for.
+pub type ConsumerTable = RwLock<BTreeMap<String, Arc<dyn MQConsumerInner>>>;
 
 /// Java `MQConsumerInner`.
 pub trait MQConsumerInner: Send + Sync + 'static {

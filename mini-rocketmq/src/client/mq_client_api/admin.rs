@@ -142,7 +142,7 @@ impl MQClientAPIImpl {
     }
 
     /// VIEW_MESSAGE_BY_ID (33): the message at a CommitLog offset (the
-    /// second half of an offset msgId, facts §4.4).
+    /// second half of an offset msgId, Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`).
     pub async fn view_message(
         &self,
         addr: &str,

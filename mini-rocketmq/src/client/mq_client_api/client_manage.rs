@@ -49,7 +49,7 @@ impl MQClientAPIImpl {
 
     /// CONSUMER_SEND_MSG_BACK (36): "consume this again later". The broker
     /// re-stores the message in `%RETRY%<group>` with a delay, or in
-    /// `%DLQ%<group>` once it has failed too often (facts §6.4).
+    /// `%DLQ%<group>` once it has failed too often (Java `AbstractSendMessageProcessor#consumerSendMsgBack`, `broker/src/main/java/org/apache/rocketmq/broker/processor/AbstractSendMessageProcessor.java`).
     #[allow(clippy::too_many_arguments)]
     pub async fn consumer_send_message_back(
         &self,

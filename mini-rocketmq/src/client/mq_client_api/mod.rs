@@ -15,10 +15,19 @@
 //! [`offset`] (consumer offsets and queue offsets), [`client_manage`]
 //! (heartbeats, group membership, send-back, locks) and [`admin`] (what
 //! `mqadmin` needs — Java's `MQClientAPIImpl` serves `DefaultMQAdminExt` too).
+//!
+//! The results these calls return live here too, beside the API that builds
+//! them: [`send_result`] (`SendResult`, `SendStatus`) and [`pull_result`]
+//! (`PullResult`, `PullStatus`). Java keeps them in the `producer` and
+//! `consumer` packages; here that would make this lower layer import from
+//! the layers above it. `client::producer` and `client::consumer` re-export
+//! them under their usual names.
 
 mod admin;
 mod client_manage;
 mod offset;
+pub mod pull_result;
+pub mod send_result;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -28,9 +37,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::client::client_config::ClientConfig;
-use crate::client::consumer::pull_result::{PullResult, PullStatus};
 use crate::client::exception::{MQClientError, MQResult};
-use crate::client::producer::send_result::{SendResult, SendStatus};
+use crate::client::mq_client_api::pull_result::{PullResult, PullStatus};
+use crate::client::mq_client_api::send_result::{SendResult, SendStatus};
 use crate::common::message::MessageExt;
 use crate::common::message_const;
 use crate::common::message_decoder;
@@ -253,7 +262,7 @@ impl MQClientAPIImpl {
     // ----- send -------------------------------------------------------------------
 
     /// SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320), both with the
-    /// short-key V2 header (facts §3.1). Oneway returns a placeholder result
+    /// short-key V2 header (Java `SendMessageRequestHeaderV2#createSendMessageRequestHeaderV2`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/SendMessageRequestHeaderV2.java`). Oneway returns a placeholder result
     /// that only says which queue the message was written to.
     pub async fn send_message(
         &self,

@@ -43,64 +43,18 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use crate::client::client_config::ClientConfig;
-use crate::client::client_instance::{MQClientInstance, MQClientManager};
+use crate::client::client_instance::MQClientInstance;
 use crate::client::exception::{MQClientError, MQResult};
 use crate::client::mq_client_api::CommunicationMode;
+use crate::client::mq_client_api::send_result::SendResult;
+use crate::client::mq_client_manager::MQClientManager;
 use crate::client::producer::default_mq_producer_impl::DefaultMQProducerImpl;
+pub use crate::client::producer::default_mq_producer_impl::ProducerConfig;
 use crate::client::producer::latency_fault_tolerance::MQFaultStrategy;
 use crate::client::producer::message_queue_selector::MessageQueueSelector;
-use crate::client::producer::send_result::SendResult;
 use crate::common::message::Message;
 use crate::common::message_queue::MessageQueue;
-use crate::common::mix_all;
 use crate::common::topic_validator;
-
-/// Java `DefaultMQProducer`'s settings (the fields it adds to `ClientConfig`).
-#[derive(Debug, Clone)]
-pub struct ProducerConfig {
-    /// Producers of one group are interchangeable for the broker (it picks
-    /// any of them for a transaction check-back). Default `DEFAULT_PRODUCER`.
-    pub producer_group: String,
-    /// The template topic for auto-created topics (`TBW102`).
-    pub create_topic_key: String,
-    /// Queues per broker for an auto-created topic (4).
-    pub default_topic_queue_nums: i32,
-    /// Deadline of one whole send, retries included (3 s).
-    pub send_msg_timeout: Duration,
-    /// Bodies at least this large are zlib-compressed (4096 bytes).
-    pub compress_msg_body_over_howmuch: usize,
-    /// Extra attempts after a failed sync send (2, so 3 tries).
-    pub retry_times_when_send_failed: u32,
-    /// Extra attempts after a failed async send (2).
-    pub retry_times_when_send_async_failed: u32,
-    /// Also retry when the broker stored the message but reports a flush or
-    /// slave timeout (false: such a message is stored; sending it again
-    /// would duplicate it).
-    pub retry_another_broker_when_not_store_ok: bool,
-    /// Largest body accepted (4 MiB, the broker's default too).
-    pub max_message_size: usize,
-    /// Turns on the latency penalty box of `MQFaultStrategy` (false).
-    pub send_latency_fault_enable: bool,
-    pub client_config: ClientConfig,
-}
-
-impl Default for ProducerConfig {
-    fn default() -> Self {
-        ProducerConfig {
-            producer_group: mix_all::DEFAULT_PRODUCER_GROUP.to_string(),
-            create_topic_key: topic_validator::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
-            default_topic_queue_nums: 4,
-            send_msg_timeout: Duration::from_secs(3),
-            compress_msg_body_over_howmuch: 4096,
-            retry_times_when_send_failed: 2,
-            retry_times_when_send_async_failed: 2,
-            retry_another_broker_when_not_store_ok: false,
-            max_message_size: 4 * 1024 * 1024,
-            send_latency_fault_enable: false,
-            client_config: ClientConfig::default(),
-        }
-    }
-}
 
 /// Builds a [`DefaultMQProducer`]; every setter is optional.
 #[derive(Debug, Default)]

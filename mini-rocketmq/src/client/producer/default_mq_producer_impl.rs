@@ -7,14 +7,15 @@
 //!    non-empty body no larger than `max_message_size` (Java `Validators`).
 //! 2. **Route**: the cached `TopicPublishInfo`, or a name-server lookup, or —
 //!    for a topic nobody created yet — `TBW102`'s route, so that the broker
-//!    creates the topic when the message arrives (facts §6.3).
+//!    creates the topic when the message arrives (Java `TopicConfigManager#createTopicInSendMessageMethod`, `broker/src/main/java/org/apache/rocketmq/broker/topic/TopicConfigManager.java`).
 //! 3. **Pick a queue** with `MQFaultStrategy`: round robin, and never the
 //!    broker the previous attempt of *this* send failed on.
 //! 4. **Send** with a SEND_MESSAGE_V2 header (SEND_BATCH_MESSAGE for a batch).
 //! 5. **On failure, retry** on another queue — up to
 //!    `retry_times_when_send_failed` (2) more times — but only for failures
 //!    another broker might not have: no answer at all, or the response codes
-//!    of facts §3.1 (TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
+//!    in Java `DefaultMQProducer#retryResponseCodes`
+//!    (`client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`: TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
 //!    SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID, NOT_IN_CURRENT_UNIT, GO_AWAY).
 //!    Any other code (a message the broker finds illegal, say) would fail
 //!    the same way everywhere, so it is returned at once.
@@ -32,13 +33,13 @@ use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
 use tokio::time::Instant;
 
+use crate::client::client_config::ClientConfig;
 use crate::client::client_instance::MQClientInstance;
 use crate::client::exception::{MQClientError, MQResult};
+use crate::client::mq_client_api::send_result::{SendResult, SendStatus};
 use crate::client::mq_client_api::{CommunicationMode, SendRequest};
 use crate::client::now_millis;
-use crate::client::producer::default_mq_producer::ProducerConfig;
 use crate::client::producer::latency_fault_tolerance::MQFaultStrategy;
-use crate::client::producer::send_result::{SendResult, SendStatus};
 use crate::client::topic_publish_info::TopicPublishInfo;
 use crate::common::message::Message;
 use crate::common::message_batch;
@@ -50,6 +51,53 @@ use crate::common::sysflag::MessageSysFlag;
 use crate::common::topic_validator;
 use crate::remoting::code::response_code;
 use crate::remoting::protocol::header::SendMessageRequestHeader;
+
+/// Java `DefaultMQProducer`'s settings (the fields it adds to `ClientConfig`).
+#[derive(Debug, Clone)]
+pub struct ProducerConfig {
+    /// Producers of one group are interchangeable for the broker (it picks
+    /// any of them for a transaction check-back). Default `DEFAULT_PRODUCER`.
+    pub producer_group: String,
+    /// The template topic for auto-created topics (`TBW102`).
+    pub create_topic_key: String,
+    /// Queues per broker for an auto-created topic (4).
+    pub default_topic_queue_nums: i32,
+    /// Deadline of one whole send, retries included (3 s).
+    pub send_msg_timeout: Duration,
+    /// Bodies at least this large are zlib-compressed (4096 bytes).
+    pub compress_msg_body_over_howmuch: usize,
+    /// Extra attempts after a failed sync send (2, so 3 tries).
+    pub retry_times_when_send_failed: u32,
+    /// Extra attempts after a failed async send (2).
+    pub retry_times_when_send_async_failed: u32,
+    /// Also retry when the broker stored the message but reports a flush or
+    /// slave timeout (false: such a message is stored; sending it again
+    /// would duplicate it).
+    pub retry_another_broker_when_not_store_ok: bool,
+    /// Largest body accepted (4 MiB, the broker's default too).
+    pub max_message_size: usize,
+    /// Turns on the latency penalty box of `MQFaultStrategy` (false).
+    pub send_latency_fault_enable: bool,
+    pub client_config: ClientConfig,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            producer_group: mix_all::DEFAULT_PRODUCER_GROUP.to_string(),
+            create_topic_key: topic_validator::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
+            default_topic_queue_nums: 4,
+            send_msg_timeout: Duration::from_secs(3),
+            compress_msg_body_over_howmuch: 4096,
+            retry_times_when_send_failed: 2,
+            retry_times_when_send_async_failed: 2,
+            retry_another_broker_when_not_store_ok: false,
+            max_message_size: 4 * 1024 * 1024,
+            send_latency_fault_enable: false,
+            client_config: ClientConfig::default(),
+        }
+    }
+}
 
 /// Java `DefaultMQProducerImpl`: the state a producer's clones share.
 pub(super) struct DefaultMQProducerImpl {
@@ -425,7 +473,7 @@ impl DefaultMQProducerImpl {
     }
 }
 
-/// The failures another queue might not have (facts §3.1), plus every
+/// The failures another queue might not have (Java `DefaultMQProducer#retryResponseCodes`, `client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`), plus every
 /// failure to get an answer at all.
 fn is_retryable(e: &MQClientError) -> bool {
     match e {

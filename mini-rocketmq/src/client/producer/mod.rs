@@ -3,18 +3,17 @@
 //!
 //! | file | Java class |
 //! |---|---|
-//! | [`default_mq_producer`] | `DefaultMQProducer` (settings and API) |
-//! | [`default_mq_producer_impl`] | `DefaultMQProducerImpl` (the send path) |
+//! | [`default_mq_producer`] | `DefaultMQProducer` (builder and API) |
+//! | [`default_mq_producer_impl`] | `DefaultMQProducerImpl` (the send path) and `DefaultMQProducer`'s settings (`ProducerConfig`) |
 //! | [`latency_fault_tolerance`] | `MQFaultStrategy`, `LatencyFaultToleranceImpl` |
 //! | [`message_queue_selector`] | `MessageQueueSelector`, `SelectMessageQueueByHash` |
-//! | [`send_result`] | `SendResult`, `SendStatus` |
+//! | [`mq_client_api::send_result`](crate::client::mq_client_api::send_result) | `SendResult`, `SendStatus` (re-exported here) |
 
 pub mod default_mq_producer;
 pub mod default_mq_producer_impl;
 pub mod latency_fault_tolerance;
 pub mod message_queue_selector;
-pub mod send_result;
 
+pub use crate::client::mq_client_api::send_result::{SendResult, SendStatus};
 pub use default_mq_producer::{DefaultMQProducer, ProducerBuilder, ProducerConfig};
 pub use message_queue_selector::{MessageQueueSelector, SelectMessageQueueByHash};
-pub use send_result::{SendResult, SendStatus};

@@ -5,7 +5,7 @@
 //!
 //! The answer is the topic's [`TopicRouteData`], or TOPIC_NOT_EXIST with
 //! RocketMQ's remark and FAQ link. The body's JSON shape depends on who asks
-//! (facts §3.6):
+//! (Java `ClientRequestProcessor#getRouteInfoByTopic`, `namesrv/src/main/java/org/apache/rocketmq/namesrv/processor/ClientRequestProcessor.java`):
 //!
 //! - a client at version ≥ 401 (4.9.4+), or one that sets the header
 //!   `acceptStandardJsonOnly=true`, gets standard JSON — `brokerAddrs` keys
@@ -112,7 +112,7 @@ impl ClientRequestProcessor {
     }
 }
 
-/// Which JSON a client of this version gets (facts §1.2, §3.6).
+/// Which JSON a client of this version gets (Java `MQVersion`, `common/src/main/java/org/apache/rocketmq/common/MQVersion.java`; Java `ClientRequestProcessor#getRouteInfoByTopic`, `namesrv/src/main/java/org/apache/rocketmq/namesrv/processor/ClientRequestProcessor.java`).
 pub fn route_json_style(
     request_version: i32,
     accept_standard_json_only: Option<bool>,

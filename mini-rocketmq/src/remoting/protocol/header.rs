@@ -6,7 +6,7 @@
 //! copies fields to and from the map by reflection: every non-null field
 //! becomes `extFields[fieldName] = value.toString()`, and decoding parses each
 //! entry back by the field's type, failing when a `@CFNotNull` field is
-//! absent (facts §1.6).
+//! absent (Java `RemotingCommand#makeCustomHeaderToNet`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RemotingCommand.java`).
 //!
 //! Rust has no reflection, so [`command_custom_header!`](crate::command_custom_header) writes the same two
 //! directions from one declaration that names each field *exactly* as Java

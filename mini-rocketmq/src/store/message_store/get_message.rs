@@ -3,7 +3,7 @@
 //! Given "queue Q of topic T from logical offset O, at most N messages", the
 //! store first classifies O against the queue's `[min, max)` — the edge
 //! cases become statuses the broker turns into PULL_OFFSET_MOVED,
-//! PULL_NOT_FOUND… (facts §3.2) — and otherwise walks consume-queue entries
+//! PULL_NOT_FOUND… (Java `DefaultMessageStore#getMessage`, `store/src/main/java/org/apache/rocketmq/store/DefaultMessageStore.java`) — and otherwise walks consume-queue entries
 //! from O:
 //!
 //! 1. skip entries whose tag hash the filter rejects (no CommitLog access);

@@ -11,7 +11,7 @@
 //!
 //! The Java name server always writes this body in fastjson's default form,
 //! so the `brokerAddrs` keys are *unquoted* whatever the client's version
-//! (facts §3.6); [`ClusterInfo::encode`] does the same, and
+//! (Java `ClusterInfo`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/body/ClusterInfo.java`); [`ClusterInfo::encode`] does the same, and
 //! [`ClusterInfo::decode`] reads either form.
 
 use std::collections::{BTreeMap, BTreeSet};

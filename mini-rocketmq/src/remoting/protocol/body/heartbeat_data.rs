@@ -1,7 +1,7 @@
 //! `HeartbeatData`: the body of HEART_BEAT (34), a client's "I am here".
 //!
 //! Mirrors `org.apache.rocketmq.remoting.protocol.heartbeat.{HeartbeatData,
-//! ProducerData, ConsumerData, SubscriptionData}` (facts §3.7). Every client
+//! ProducerData, ConsumerData, SubscriptionData}` (Java `HeartbeatData`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/heartbeat/HeartbeatData.java`). Every client
 //! sends one to every broker of its routes every 30 s; it lists the producer
 //! groups and consumer groups of the client, and for each consumer group its
 //! subscriptions. The broker builds its client tables from it

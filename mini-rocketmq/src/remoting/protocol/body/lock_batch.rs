@@ -4,7 +4,7 @@
 //! LockBatchResponseBody, UnlockBatchRequestBody}`. An orderly consumer locks
 //! the queues it was assigned on their broker before consuming them, so that
 //! two members of a group never consume one queue at the same time during a
-//! rebalance (facts §3.4; the broker side is `broker::rebalance_lock_manager`).
+//! rebalance (Java `LockBatchRequestBody`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/body/LockBatchRequestBody.java`; the broker side is `broker::rebalance_lock_manager`).
 //!
 //! ```text
 //! request:  {"clientId":"c1","consumerGroup":"cg","mqSet":[{"brokerName":"b","queueId":0,"topic":"T"}],

@@ -6,7 +6,7 @@
 //! [`DataVersion`], plus the (retired) filter-server list and the static-topic
 //! mappings.
 //!
-//! Two encodings exist (facts §3.5):
+//! Two encodings exist (Java `RegisterBrokerBody#encode`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/body/RegisterBrokerBody.java`):
 //!
 //! - **JSON**, the default (`compressedRegister=false`):
 //!
@@ -23,7 +23,9 @@
 //!   server list JSON, and (brokers at version ≥ 413 only) the mapping count
 //!   and each mapping's JSON. All lengths and counts are big-endian `i32`.
 //!
-//! Real 5.3 brokers never set `compressed=true` (facts §3.5 caveat), but
+//! Real 5.3 brokers never set `compressed=true` (Java
+//! `BrokerOuterAPI#registerBrokerAll`, `broker/src/main/java/org/apache/rocketmq/broker/out/BrokerOuterAPI.java`,
+//! sends `compressed=false` even with `compressedRegister=true`), but
 //! reading it costs a few lines, so [`RegisterBrokerBody::decode`] accepts
 //! both. The inflated size is capped so that a small hostile body cannot
 //! expand into gigabytes.

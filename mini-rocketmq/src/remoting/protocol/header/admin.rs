@@ -3,7 +3,7 @@
 //! `DeleteTopicRequestHeader`, `GetAllTopicConfig*`, `GetTopicConfigRequestHeader`,
 //! `DeleteSubscriptionGroupRequestHeader`, `GetBrokerConfigResponseHeader`,
 //! `QueryTopicConsumeByWhoRequestHeader`, `GetConsumerStatusRequestHeader`
-//! (facts §3.3, §3.4).
+//! (the Java headers in `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/`).
 
 use crate::command_custom_header;
 

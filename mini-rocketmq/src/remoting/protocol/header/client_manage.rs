@@ -1,7 +1,7 @@
 //! Client management headers — Java `UnregisterClientRequestHeader`,
 //! `GetConsumerListByGroupRequestHeader`, `NotifyConsumerIdsChangedRequestHeader`,
 //! `ConsumerSendMsgBackRequestHeader`, `GetConsumerConnectionListRequestHeader`,
-//! `GetConsumerRunningInfoRequestHeader` (facts §3.4).
+//! `GetConsumerRunningInfoRequestHeader` (the Java headers in `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/`).
 //!
 //! HEART_BEAT, LOCK_BATCH_MQ and UNLOCK_BATCH_MQ carry everything in the body
 //! and use [`EmptyHeader`](crate::remoting::protocol::header::EmptyHeader).

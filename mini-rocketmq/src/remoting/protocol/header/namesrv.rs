@@ -1,4 +1,4 @@
-//! Name server headers — Java package `protocol.header.namesrv` (facts §3.5).
+//! Name server headers — Java package `protocol.header.namesrv` (Java `RegisterBrokerRequestHeader`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/namesrv/RegisterBrokerRequestHeader.java`).
 
 use crate::command_custom_header;
 

@@ -1,6 +1,6 @@
 //! Offset headers — Java `QueryConsumerOffset*`, `UpdateConsumerOffset*`,
 //! `GetMaxOffset*`, `GetMinOffset*`, `SearchOffset*`, `GetEarliestMsgStoretime*`
-//! and `ResetOffsetRequestHeader` (facts §3.3).
+//! and `ResetOffsetRequestHeader` (Java `ConsumerManageProcessor#queryConsumerOffset`, `broker/src/main/java/org/apache/rocketmq/broker/processor/ConsumerManageProcessor.java`).
 
 use crate::command_custom_header;
 use crate::remoting::protocol::header::BoundaryType;
@@ -11,7 +11,7 @@ command_custom_header! {
         ! consumer_group: String = "consumerGroup",
         ! topic: String = "topic",
         ! queue_id: i32 = "queueId",
-        /// Absent counts as `true` on the broker (facts §3.3).
+        /// Absent counts as `true` on the broker (Java `ConsumerManageProcessor#queryConsumerOffset`, `broker/src/main/java/org/apache/rocketmq/broker/processor/ConsumerManageProcessor.java`).
         ? set_zero_if_not_found: bool = "setZeroIfNotFound",
         ? broker_name: String = "bname",
     }

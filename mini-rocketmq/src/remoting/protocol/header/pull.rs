@@ -1,5 +1,5 @@
 //! Pull headers — Java `PullMessageRequestHeader` and `PullMessageResponseHeader`
-//! (facts §3.2). The pull body is raw CommitLog records, so everything a
+//! (Java `PullMessageRequestHeader`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/PullMessageRequestHeader.java`). The pull body is raw CommitLog records, so everything a
 //! consumer needs besides the messages travels here.
 
 use crate::command_custom_header;

@@ -1,4 +1,4 @@
-//! Message query headers — Java `QueryMessage*` and `ViewMessage*` (facts §3.3).
+//! Message query headers — Java `QueryMessage*` and `ViewMessage*` (Java `QueryMessageRequestHeader`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/QueryMessageRequestHeader.java`).
 
 use crate::command_custom_header;
 

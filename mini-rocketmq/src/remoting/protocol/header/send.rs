@@ -1,5 +1,5 @@
 //! Send headers — Java `SendMessageRequestHeader`, `SendMessageRequestHeaderV2`,
-//! `SendMessageResponseHeader` and `ReplyMessageRequestHeader` (facts §3.1).
+//! `SendMessageResponseHeader` and `ReplyMessageRequestHeader` (Java `SendMessageRequestHeader`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/SendMessageRequestHeader.java`).
 //!
 //! SEND_MESSAGE (10) carries the long field names. SEND_MESSAGE_V2 (310) and
 //! SEND_BATCH_MESSAGE (320) carry the same fields under one-letter keys — a
@@ -23,12 +23,12 @@ command_custom_header! {
         ! default_topic_queue_nums: i32 = "defaultTopicQueueNums",
         /// Negative: the broker picks a queue.
         ! queue_id: i32 = "queueId",
-        /// MessageSysFlag bits (facts §4.2).
+        /// MessageSysFlag bits (Java `MessageSysFlag`, `common/src/main/java/org/apache/rocketmq/common/sysflag/MessageSysFlag.java`).
         ! sys_flag: i32 = "sysFlag",
         ! born_timestamp: i64 = "bornTimestamp",
         /// The user's message flag.
         ! flag: i32 = "flag",
-        /// Properties in `\u0001`/`\u0002` encoding (facts §4.1).
+        /// Properties in `\u0001`/`\u0002` encoding (Java `MessageDecoder#messageProperties2String`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`).
         ? properties: String = "properties",
         ? reconsume_times: i32 = "reconsumeTimes",
         ? unit_mode: bool = "unitMode",
@@ -135,7 +135,7 @@ pub fn decode_send_message_request_header(
 command_custom_header! {
     /// The response to every send.
     pub struct SendMessageResponseHeader {
-        /// The offset message id (facts §4.4); comma-joined for a batch.
+        /// The offset message id (Java `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`); comma-joined for a batch.
         ! msg_id: String = "msgId",
         ! queue_id: i32 = "queueId",
         ! queue_offset: i64 = "queueOffset",

@@ -1,5 +1,5 @@
 //! Transaction headers — Java `EndTransactionRequestHeader` and
-//! `CheckTransactionStateRequestHeader` (facts §3.4, §6.5).
+//! `CheckTransactionStateRequestHeader` (Java `CheckTransactionStateRequestHeader`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/header/CheckTransactionStateRequestHeader.java`; Java `TransactionalMessageCheckService`, `broker/src/main/java/org/apache/rocketmq/broker/transaction/TransactionalMessageCheckService.java`).
 
 use crate::command_custom_header;
 

@@ -2,7 +2,7 @@
 //! client-internal `PullResultExt`.
 //!
 //! The broker answers a PULL_MESSAGE with a response code and three offsets
-//! (facts §3.2); the client turns the code into a [`PullStatus`] and, for
+//! (Java `MQClientAPIImpl#processPullResponse`, `client/src/main/java/org/apache/rocketmq/client/impl/MQClientAPIImpl.java`); the client turns the code into a [`PullStatus`] and, for
 //! `Found`, decodes the body into messages. `next_begin_offset` is where the
 //! next pull of this queue starts, whatever the status — even "no new
 //! message" moves it when filtered-out messages were skipped.

@@ -3,7 +3,7 @@
 //!
 //! A send that reached the broker and was stored is *not* always `SendOk`:
 //! the broker also stores the message when the disk flush or the slave copy
-//! timed out, and says so with codes 10/11/12 (facts §3.1). The message is in
+//! timed out, and says so with codes 10/11/12 (Java `MQClientAPIImpl#processSendResponse`, `client/src/main/java/org/apache/rocketmq/client/impl/MQClientAPIImpl.java`). The message is in
 //! the CommitLog then, only less durable than asked, so these are results and
 //! not errors — the caller decides whether to care. Every other non-zero code
 //! is an error ([`MQClientError::Broker`](crate::client::exception::MQClientError)).
@@ -62,8 +62,8 @@ pub struct SendResult {
     pub message_queue: MessageQueue,
     /// Its consume-queue index (the first one, for a batch).
     pub queue_offset: i64,
-    /// The broker's id (`offsetMsgId`: store host + CommitLog offset, facts
-    /// §4.4) — the key for `queryMsgById` / VIEW_MESSAGE_BY_ID.
+    /// The broker's id (`offsetMsgId`: store host + CommitLog offset, Java
+    /// `MessageDecoder#createMessageId`, `common/src/main/java/org/apache/rocketmq/common/message/MessageDecoder.java`) — the key for `queryMsgById` / VIEW_MESSAGE_BY_ID.
     pub offset_msg_id: String,
     pub transaction_id: Option<String>,
     /// `MSG_REGION` from the response (`DefaultRegion`).
