@@ -188,11 +188,8 @@ impl BrokerController {
         }
         let (me, addr) = (&self.broker_config.broker_name, self.broker_config.broker_addr());
         self.network.close(&addr);
-        step!(
-            me,
-            "BrokerController#registerBrokerAll",
-            "stops: power cut, nothing answers at {addr}"
-        );
+        let java = "BrokerController#registerBrokerAll";
+        step!(me, java, "stops: power cut, nothing answers at {addr}");
     }
 
     /// `BrokerController#registerBrokerAll`: the whole topic table with its

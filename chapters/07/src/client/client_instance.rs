@@ -108,12 +108,9 @@ impl MQClientInstance {
                 instance.update_topic_route_info_from_name_server();
             }
         }));
+        const JAVA: &str = "MQClientInstance#start";
         let (me, id) = (&self.actor, &self.client_id);
-        step!(
-            me,
-            "MQClientInstance#start",
-            "clientId={id}: updateTopicRouteInfoFromNameServer every {period}ms"
-        );
+        step!(me, JAVA, "clientId={id}: updateTopicRouteInfoFromNameServer every {period}ms");
     }
     // ANCHOR_END: start
 
@@ -231,11 +228,8 @@ impl MQClientInstance {
             .map(|mq| mq.to_string())
             .collect();
         let list = queues.join(", ");
-        step!(
-            self.actor,
-            "MQClientInstance#topicRouteData2TopicPublishInfo",
-            "{topic}: messageQueueList=[{list}]"
-        );
+        let to_publish_info = "MQClientInstance#topicRouteData2TopicPublishInfo";
+        step!(self.actor, to_publish_info, "{topic}: messageQueueList=[{list}]");
         for table in tables.producer_table.values() {
             lock(table).insert(topic.to_string(), info.clone());
         }

@@ -36,11 +36,8 @@ impl DefaultMQProducer {
         let config = self.default_mq_producer_impl.config();
         let (me, group) = (&config.client_config.instance_name, &config.producer_group);
         let retries = config.retry_times_when_send_failed;
-        step!(
-            me,
-            "DefaultMQProducer#start",
-            "producerGroup={group} retryTimesWhenSendFailed={retries}"
-        );
+        const JAVA: &str = "DefaultMQProducer#start";
+        step!(me, JAVA, "producerGroup={group} retryTimesWhenSendFailed={retries}");
         self.default_mq_producer_impl.start(manager)
     }
 
