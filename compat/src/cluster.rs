@@ -34,6 +34,9 @@ impl Cluster {
         let store_dir = tempfile::tempdir()?;
         let broker_config = BrokerConfig {
             namesrv_addr: namesrv.local_addr().to_string(),
+            // Loopback only: the broker listens and advertises 127.0.0.1,
+            // so nothing in a test dials another address.
+            broker_ip1: "127.0.0.1".into(),
             listen_port: 0,
             ..BrokerConfig::default()
         };

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use anyhow::anyhow;
 use rocketmq_client_rust::{
     ClientRuntime, ClientRuntimeConfig, ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus,
-    DefaultMQProducer, DefaultMQPushConsumer, MQPushConsumer, MessageListenerConcurrently,
-    TelemetryHandle,
+    DefaultLitePullConsumer, DefaultMQProducer, DefaultMQPushConsumer, MQPushConsumer,
+    MessageListenerConcurrently, TelemetryHandle,
 };
 use rocketmq_model::common::consumer::consume_from_where::ConsumeFromWhere;
 use rocketmq_model::common::message::MessageTrait;
@@ -101,6 +101,23 @@ impl ClientHarness {
         Ok(consumer)
     }
 
+    /// A lite pull consumer of `group` (clustering, from the first offset
+    /// when the group has no committed offset), built but not started:
+    /// the caller subscribes (rebalance hands it queues) or assigns queues
+    /// itself, then starts it.
+    pub fn lite_pull_consumer(
+        &self,
+        namesrv: &str,
+        group: &str,
+    ) -> anyhow::Result<DefaultLitePullConsumer> {
+        DefaultLitePullConsumer::builder(self.runtime())
+            .consumer_group(group.to_string())
+            .name_server_addr(namesrv.to_string())
+            .consume_from_where(ConsumeFromWhere::ConsumeFromFirstOffset)
+            .build()
+            .map_err(|e| anyhow!("lite pull consumer build failed: {e}"))
+    }
+
     /// Stops the client runtime and its tokio runtime. Safe inside an async
     /// test: the owner's runtime is shut down in the background rather than
     /// dropped in place.
@@ -171,6 +188,21 @@ impl RecordingListener {
     }
 }
 
+impl Received {
+    /// What a test keeps of a message the client handed over.
+    pub fn of(msg: &MessageExt) -> Self {
+        Received {
+            topic: msg.topic().to_string(),
+            queue_id: msg.queue_id,
+            queue_offset: msg.queue_offset,
+            body: msg.get_body().map(|b| b.to_vec()).unwrap_or_default(),
+            keys: msg.get_keys().map(|k| k.to_string()),
+            tags: msg.tags().map(|t| t.to_string()),
+            uniq_key: msg.property(&"UNIQ_KEY".into()).map(|k| k.to_string()),
+        }
+    }
+}
+
 impl MessageListenerConcurrently for RecordingListener {
     fn consume_message(
         &self,
@@ -178,24 +210,38 @@ impl MessageListenerConcurrently for RecordingListener {
         _context: &ConsumeConcurrentlyContext,
     ) -> rocketmq_client_rust::ClientResult<ConsumeConcurrentlyStatus> {
         if let Ok(mut seen) = self.seen.lock() {
-            for msg in msgs {
-                seen.push(Received {
-                    topic: msg.topic().to_string(),
-                    queue_id: msg.queue_id,
-                    queue_offset: msg.queue_offset,
-                    body: msg.get_body().map(|b| b.to_vec()).unwrap_or_default(),
-                    keys: msg.get_keys().map(|k| k.to_string()),
-                    tags: msg.tags().map(|t| t.to_string()),
-                    uniq_key: msg.property(&"UNIQ_KEY".into()).map(|k| k.to_string()),
-                });
-            }
+            seen.extend(msgs.iter().map(|msg| Received::of(msg)));
         }
         Ok(ConsumeConcurrentlyStatus::ConsumeSuccess)
     }
 }
 
+/// Polls a started lite pull consumer until `n` messages arrived or
+/// `timeout` passed, then returns everything it got. Each poll waits up to
+/// 500 ms for messages, so the loop itself is the wait (no sleeps).
+pub async fn poll_lite(
+    consumer: &DefaultLitePullConsumer,
+    n: usize,
+    timeout: Duration,
+) -> Vec<Received> {
+    let deadline = Instant::now() + timeout;
+    let mut got = Vec::new();
+    while got.len() < n && Instant::now() < deadline {
+        got.extend(
+            consumer
+                .poll_with_timeout(500)
+                .await
+                .iter()
+                .map(Received::of),
+        );
+    }
+    got
+}
+
 /// Re-export so tests need not name the dependency.
-pub use rocketmq_client_rust::{SendResult, SendStatus};
+pub use rocketmq_client_rust::{
+    DefaultLitePullConsumer as LitePullConsumer, SendResult, SendStatus,
+};
 pub use rocketmq_model::common::message::message_single::Message;
 
 /// Builds a message with a tag, a key and a body.

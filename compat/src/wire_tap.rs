@@ -415,7 +415,7 @@ fn decode_binary_header(mut b: Bytes) -> Option<HeaderView> {
     })
 }
 
-/// Names for the request codes a producer and a push consumer use (facts §2.1).
+/// Names for the request codes a producer and a push consumer use (Java `RequestCode`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RequestCode.java`).
 pub fn request_code_name(code: i32) -> &'static str {
     match code {
         10 => "SEND_MESSAGE",
@@ -445,7 +445,7 @@ pub fn request_code_name(code: i32) -> &'static str {
     }
 }
 
-/// Names for the response codes the client reacts to (facts §2.2).
+/// Names for the response codes the client reacts to (Java `ResponseCode`, `remoting/src/main/java/org/apache/rocketmq/remoting/protocol/ResponseCode.java`).
 pub fn response_code_name(code: i32) -> &'static str {
     match code {
         0 => "SUCCESS",

@@ -29,6 +29,8 @@ use mini_rocketmq::common::message::Message as OurMessage;
 type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
 
 const CONSUME_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long to keep listening after the expected count, so a duplicate would
+/// be seen: time passing is the point, there is no condition to poll.
 const SETTLE: Duration = Duration::from_secs(3);
 
 /// What each test sends: key (as the KEYS property reads) → (tag, body).

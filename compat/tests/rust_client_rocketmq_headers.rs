@@ -60,6 +60,8 @@ async fn round_trip() -> anyhow::Result<()> {
         .start_push_consumer(&namesrv, &unique("compat_cg"), &topic, listener.clone())
         .await?;
     let got = listener.wait_for(keys.len(), Duration::from_secs(60)).await;
+    // Not a wait for something: a duplicate would arrive in these seconds,
+    // and "nothing more arrives" has no condition to poll.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let received = listener.received();
     assert_eq!(got, keys.len());

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --bin mqlocal            # in one terminal
 //! cargo run --example producer                 # in another
-//! NAMESRV_ADDR=10.0.0.1:9876 cargo run --example producer -- 100
+//! NAMESRV_ADDR=127.0.0.1:19876 cargo run --example producer -- 100
 //! ```
 
 use mini_rocketmq::client::producer::{DefaultMQProducer, SelectMessageQueueByHash};

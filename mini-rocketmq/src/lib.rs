@@ -46,10 +46,14 @@
 //!
 //! The binaries (`src/bin/`) are `mqnamesrv`, `mqbroker`, `mqlocal` (both in
 //! one process), `mqadmin` and `mqbench`.
+//!
+//! [`fuzzing`] holds the bodies of the fuzz targets in `fuzz/` (decoders fed
+//! arbitrary bytes), so stable `cargo test` can replay their corpora.
 
 pub mod broker;
 pub mod client;
 pub mod common;
+pub mod fuzzing;
 pub mod namesrv;
 pub mod remoting;
 pub mod store;

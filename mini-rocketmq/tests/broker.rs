@@ -5,8 +5,6 @@
 
 mod broker_support;
 
-use std::time::Duration;
-
 use broker_support::*;
 use bytes::Bytes;
 use mini_rocketmq::common::message::Message;
@@ -64,6 +62,7 @@ async fn round_trip(serialize_type: SerializeType) {
     // Pull everything back (waiting for the dispatcher if needed).
     let mut pulled = Vec::new();
     let mut offset = 0;
+    let mut poll = Poll::until("all six messages are pulled");
     while pulled.len() < 6 {
         let resp = conn.call(pull("TopicTest", 1, offset, "*", None)).await;
         for key in [
@@ -79,7 +78,7 @@ async fn round_trip(serialize_type: SerializeType) {
             offset = resp.ext("nextBeginOffset").unwrap().parse().unwrap();
             pulled.extend(msgs);
         } else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            poll.pause().await;
         }
     }
     for (i, m) in pulled.iter().enumerate() {
@@ -137,6 +136,7 @@ async fn batch_send_stores_every_message() {
     assert_eq!(resp.ext("msgId").unwrap().split(',').count(), 5);
 
     let mut got = Vec::new();
+    let mut poll = Poll::until("the batch is pulled");
     while got.len() < 5 {
         let resp = conn
             .call(pull("BatchTopic", 0, got.len() as i64, "*", None))
@@ -144,7 +144,7 @@ async fn batch_send_stores_every_message() {
         if resp.code == response_code::SUCCESS {
             got.extend(decode_pulled(&resp));
         } else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            poll.pause().await;
         }
     }
     let bodies: Vec<_> = got
@@ -153,6 +153,35 @@ async fn batch_send_stores_every_message() {
         .collect();
     assert_eq!(bodies, ["m0", "m1", "m2", "m3", "m4"]);
     assert_eq!(got[3].property("UNIQ_KEY"), Some("ID3"));
+    broker.shutdown().await;
+}
+
+/// LITE_PULL_MESSAGE (361) is what RocketMQ 5's lite pull consumers send;
+/// the broker serves it with the pull processor, so the answer is a pull's:
+/// the messages, and `nextBeginOffset` to continue from.
+#[tokio::test]
+async fn lite_pull_is_served_like_pull() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path(), None).await;
+    let mut conn = RawConn::connect(broker.local_addr(), SerializeType::Json).await;
+    for i in 0..3 {
+        let resp = conn
+            .call(send_v2("LiteTopic", 0, "T", format!("lite {i}")))
+            .await;
+        assert_eq!(resp.code, response_code::SUCCESS);
+    }
+    wait_max_offset(&mut conn, "LiteTopic", 0, 3).await;
+
+    let mut lite = pull("LiteTopic", 0, 0, "*", None);
+    lite.code = request_code::LITE_PULL_MESSAGE;
+    let resp = conn.call(lite).await;
+    assert_eq!(resp.code, response_code::SUCCESS, "{:?}", resp.remark);
+    assert_eq!(resp.ext("nextBeginOffset"), Some("3"));
+    let bodies: Vec<_> = decode_pulled(&resp)
+        .into_iter()
+        .map(|m| m.body.clone())
+        .collect();
+    assert_eq!(bodies, ["lite 0", "lite 1", "lite 2"]);
     broker.shutdown().await;
 }
 
@@ -173,13 +202,10 @@ async fn long_polling_wakes_on_arrival() {
         .send(pull("PollTopic", 0, 1, "*", Some(60_000)))
         .await;
     let hold = broker.controller().pull_request_hold_service.clone();
-    tokio::time::timeout(GUARD, async {
-        while hold.held_count() == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+    wait_until("the pull is held", || {
+        std::future::ready(hold.held_count() > 0)
     })
-    .await
-    .expect("the pull is held");
+    .await;
 
     // ...until a message arrives, which wakes it with that message.
     let resp = producer.call(send_v1("PollTopic", 0, "T", "second")).await;
@@ -285,6 +311,7 @@ async fn consumer_group_membership_subscriptions_and_locks() {
         ..Default::default()
     };
     let mut tags = Vec::new();
+    let mut poll = Poll::until("the group pulls its two TagA messages");
     while tags.len() < 2 {
         let resp = c1
             .call(RemotingCommand::new_request_with_header(
@@ -298,7 +325,7 @@ async fn consumer_group_membership_subscriptions_and_locks() {
                 .map(|m| m.tags().unwrap().to_string())
                 .collect();
         } else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            poll.pause().await;
         }
     }
     assert_eq!(tags, ["TagA", "TagA"]);
@@ -454,6 +481,7 @@ async fn restart_after_crash_serves_every_complete_message() {
     );
     let mut conn = RawConn::connect(broker.local_addr(), SerializeType::Json).await;
     let mut bodies = Vec::new();
+    let mut poll = Poll::until("the ten recovered messages are pulled");
     while bodies.len() < 10 {
         let resp = conn
             .call(pull("CrashTopic", 0, bodies.len() as i64, "*", None))
@@ -462,7 +490,7 @@ async fn restart_after_crash_serves_every_complete_message() {
         if resp.code == response_code::SUCCESS {
             bodies.extend(decode_pulled(&resp).into_iter().map(|m| m.body.clone()));
         } else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            poll.pause().await;
         }
     }
     assert_eq!(
@@ -519,17 +547,14 @@ async fn broker_registers_and_its_topics_appear_in_the_route() {
         conn.call(send_v1("RoutedTopic", 0, "T", "x")).await.code,
         response_code::SUCCESS
     );
-    let found = tokio::time::timeout(GUARD, async {
-        loop {
-            let resp = ns.call(route("RoutedTopic")).await;
-            if resp.code == response_code::SUCCESS {
-                return String::from_utf8(resp.body.unwrap().to_vec()).unwrap();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+    let mut poll = Poll::until("the name server has the route of the new topic");
+    let found = loop {
+        let resp = ns.call(route("RoutedTopic")).await;
+        if resp.code == response_code::SUCCESS {
+            break String::from_utf8(resp.body.unwrap().to_vec()).unwrap();
         }
-    })
-    .await
-    .expect("route of the new topic");
+        poll.pause().await;
+    };
     assert!(found.contains("\"writeQueueNums\":4"), "{found}");
 
     // Shutdown unregisters: the route is gone at once.

@@ -3,8 +3,6 @@
 
 mod broker_support;
 
-use std::time::Duration;
-
 use broker_support::*;
 use bytes::Bytes;
 use mini_rocketmq::common::message_decoder;
@@ -272,17 +270,14 @@ async fn subscription_groups_send_back_and_message_lookup() {
             .with_ext("endTimestamp", i64::MAX.to_string())
             .with_ext("_UNIQUE_KEY_QUERY", "true")
     };
-    let found = tokio::time::timeout(GUARD, async {
-        loop {
-            let resp = conn.call(query(&uniq_key)).await;
-            if resp.code == response_code::SUCCESS {
-                return resp;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+    let mut poll = Poll::until("the message is indexed");
+    let found = loop {
+        let resp = conn.call(query(&uniq_key)).await;
+        if resp.code == response_code::SUCCESS {
+            break resp;
         }
-    })
-    .await
-    .expect("indexed");
+        poll.pause().await;
+    };
     assert_eq!(decode_pulled(&found)[0].body, Bytes::from("payload"));
     assert!(found.ext("indexLastUpdatePhyoffset").is_some());
     assert_eq!(
@@ -329,15 +324,12 @@ async fn subscription_groups_send_back_and_message_lookup() {
 
 /// The first message of queue 0 of `topic`, waiting for it to be dispatched.
 async fn pull_one(conn: &mut RawConn, topic: &str) -> mini_rocketmq::common::message::MessageExt {
-    tokio::time::timeout(GUARD, async {
-        loop {
-            let resp = conn.call(pull(topic, 0, 0, "*", None)).await;
-            if resp.code == response_code::SUCCESS {
-                return decode_pulled(&resp).remove(0);
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+    let mut poll = Poll::until(&format!("a message of {topic} is dispatched"));
+    loop {
+        let resp = conn.call(pull(topic, 0, 0, "*", None)).await;
+        if resp.code == response_code::SUCCESS {
+            return decode_pulled(&resp).remove(0);
         }
-    })
-    .await
-    .expect("message arrives")
+        poll.pause().await;
+    }
 }

@@ -17,7 +17,7 @@ fn print_config_applies_the_file_and_the_command_line() {
     std::fs::write(
         &conf,
         "# a RocketMQ broker.conf\nbrokerClusterName = TestCluster\nbrokerName=broker-t\nlistenPort=0\n\
-         storePathRootDir=/tmp/somewhere\nflushDiskType=SYNC_FLUSH\nnamesrvAddr=1.1.1.1:9876\nunknownKey=1\n",
+         storePathRootDir=/tmp/somewhere\nflushDiskType=SYNC_FLUSH\nnamesrvAddr=127.0.0.1:19876\nunknownKey=1\n",
     )
     .unwrap();
     let out = mqbroker()
@@ -41,6 +41,30 @@ fn print_config_applies_the_file_and_the_command_line() {
         );
     }
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknownKey"));
+}
+
+/// BrokerStartup's rule for the advertised address: without `brokerIP1` the
+/// broker advertises this machine's own address (whatever it is here, it is
+/// an IP address); a `brokerIP1` in the file is kept as written.
+#[test]
+fn broker_ip1_is_the_machines_address_unless_the_file_sets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("broker.conf");
+    let broker_ip1 = |file: &str| {
+        std::fs::write(&conf, file).unwrap();
+        let out = mqbroker()
+            .args(["-c", conf.to_str().unwrap(), "-p"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("brokerIP1=").map(str::to_string))
+            .expect("-p prints brokerIP1")
+    };
+    let detected = broker_ip1("listenPort=0\n");
+    assert!(detected.parse::<std::net::IpAddr>().is_ok(), "{detected}");
+    assert_eq!(broker_ip1("brokerIP1=127.0.0.1\n"), "127.0.0.1");
 }
 
 #[test]

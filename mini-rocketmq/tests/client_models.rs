@@ -141,6 +141,10 @@ async fn a_new_group_starting_from_the_last_offset_skips_old_messages() {
         async move { seen.lock().len() >= 5 }
     })
     .await;
+    // Not a wait for something: time passing is the point. Anything
+    // delivered twice, or a message this consumer should not see, would
+    // arrive in this window; a wait-until has no condition to poll for
+    // "nothing more comes".
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let seen = seen.lock().clone();
     assert!(seen.iter().all(|b| b.starts_with("new-")), "{seen:?}");
@@ -162,12 +166,15 @@ async fn a_new_group_starting_from_a_timestamp_reads_what_was_stored_after_it() 
             .await
             .unwrap();
     }
-    // Store timestamps have millisecond resolution: keep clear of the edge.
+    // Store timestamps have millisecond resolution: let the clock move on
+    // so no "before" message shares its millisecond with `since`. Time
+    // passing is the behaviour here, not a stand-in for a condition.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
+    // …and the same on the other side of `since`.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     for i in 0..6 {
         producer
@@ -191,6 +198,10 @@ async fn a_new_group_starting_from_a_timestamp_reads_what_was_stored_after_it() 
         async move { seen.lock().len() >= 6 }
     })
     .await;
+    // Not a wait for something: time passing is the point. Anything
+    // delivered twice, or a message this consumer should not see, would
+    // arrive in this window; a wait-until has no condition to poll for
+    // "nothing more comes".
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let seen = seen.lock().clone();
     assert_eq!(seen.len(), 6, "{seen:?}");

@@ -70,7 +70,8 @@ async fn every_message_sent_is_consumed_exactly_once() {
         async move { seen.lock().len() == N }
     })
     .await;
-    // Settle: anything delivered twice would show up as a count of 2.
+    // Settle: anything delivered twice would show up as a count of 2. Time
+    // passing is the point: "nothing more arrives" has no condition to poll.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let seen = seen.lock().clone();
     assert_eq!(seen.len(), N);

@@ -109,6 +109,10 @@ async fn queues_split_four_four_and_move_on_leave() {
 
     send_batch(&producer, 200, 400).await;
     wait_for_bodies(&seen, 400).await;
+    // Not a wait for something: time passing is the point. Anything
+    // delivered twice, or a message this consumer should not see, would
+    // arrive in this window; a wait-until has no condition to poll for
+    // "nothing more comes".
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
     let seen = seen.lock().clone();

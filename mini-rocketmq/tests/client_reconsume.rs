@@ -76,7 +76,16 @@ async fn a_failed_message_comes_back_then_dead_letters() {
         }
     })
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The third failure of "poison" sends it to the group's dead-letter
+    // queue: the broker creates %DLQ%retry_cg and stores the message there.
+    // Once it is there, no fourth delivery can come, so the counts below are
+    // final.
+    let api_instance = consumer.client_instance().unwrap();
+    wait_until("the poison message is in the dead-letter queue", || {
+        let api = Arc::clone(&api_instance);
+        async move { dlq_messages(&api).await == 1 }
+    })
+    .await;
     let d = deliveries.lock().clone();
     assert_eq!(d["fine"], [("RetryTopic".to_string(), 0)]);
     assert_eq!(
@@ -91,15 +100,38 @@ async fn a_failed_message_comes_back_then_dead_letters() {
         d["poison"]
     );
 
-    // The poison message now sits in the group's dead-letter queue.
-    let api_instance = consumer.client_instance().unwrap();
-    let dlq = api_instance
-        .api()
-        .get_topic_route_info_from_name_server("%DLQ%retry_cg", std::time::Duration::from_secs(3))
-        .await;
-    assert!(dlq.is_ok(), "the DLQ topic exists: {dlq:?}");
-
     consumer.shutdown().await;
     producer.shutdown().await;
     cluster.shutdown().await;
+}
+
+/// How many messages the dead-letter queue of `retry_cg` holds (0 while the
+/// topic does not exist yet).
+async fn dlq_messages(api: &mini_rocketmq::client::client_instance::MQClientInstance) -> i64 {
+    let timeout = std::time::Duration::from_secs(3);
+    let Ok(route) = api
+        .api()
+        .get_topic_route_info_from_name_server("%DLQ%retry_cg", timeout)
+        .await
+    else {
+        return 0;
+    };
+    let mut total = 0;
+    for bd in &route.broker_datas {
+        let Some(addr) = bd.master_addr() else {
+            continue;
+        };
+        if let Ok(stats) = api
+            .api()
+            .get_topic_stats_info(addr, "%DLQ%retry_cg", timeout)
+            .await
+        {
+            total += stats
+                .offset_table
+                .values()
+                .map(|o| o.max_offset)
+                .sum::<i64>();
+        }
+    }
+    total
 }

@@ -3,6 +3,9 @@
 //! timeouts, reconnects, server pushes, and every kind of malformed input
 //! closing only the connection that sent it.
 
+mod wait_support;
+use wait_support::wait_until;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -89,15 +92,9 @@ fn echo_request(key: &str, body: &'static [u8]) -> RemotingCommand {
         .with_body(Bytes::from_static(body))
 }
 
-/// Waits (without a deadline assertion) until `cond` holds.
+/// Waits until `cond` holds (a condition on the server's event counters).
 async fn eventually(mut cond: impl FnMut() -> bool) {
-    for _ in 0..2000 {
-        if cond() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("condition never became true");
+    wait_until("the server's events add up", || std::future::ready(cond())).await;
 }
 
 // ---------------------------------------------------------------------------

@@ -5,13 +5,15 @@
 //! CommitLog files, 100-entry consume-queue files) so roll-over happens
 //! after a few dozen messages.
 
+mod wait_support;
+use wait_support::wait_until;
+
 use std::fs::OpenOptions;
 use std::net::SocketAddr;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
 
 use bytes::Bytes;
 use mini_rocketmq::common::message::{
@@ -44,12 +46,15 @@ fn open(c: &MessageStoreConfig) -> DefaultMessageStore {
     s
 }
 
+/// The producer's address as written into a record (data only: the store
+/// never dials it). Distinct from the store host by its port.
 fn born() -> SocketAddr {
-    "10.1.2.3:50000".parse().unwrap()
+    "127.0.0.1:50000".parse().unwrap()
 }
 
+/// The broker's `brokerIP1:listenPort` as written into a record.
 fn stored() -> SocketAddr {
-    "192.168.0.9:10911".parse().unwrap()
+    "127.0.0.1:10911".parse().unwrap()
 }
 
 fn message(topic: &str, queue_id: i32, tags: &str, body: &[u8]) -> MessageExtBrokerInner {
@@ -65,15 +70,19 @@ fn message(topic: &str, queue_id: i32, tags: &str, body: &[u8]) -> MessageExtBro
     inner
 }
 
+/// The wall clock in Unix ms, as the store stamps messages.
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// Wait until the dispatcher has indexed everything that was put.
 async fn dispatched(store: &DefaultMessageStore) {
-    for _ in 0..10_000 {
-        if store.dispatch_behind_bytes() == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    panic!("dispatcher did not catch up");
+    wait_until("the dispatcher caught up", || {
+        std::future::ready(store.dispatch_behind_bytes() == 0)
+    })
+    .await;
 }
 
 /// The message bodies of a read, in order.
@@ -539,8 +548,15 @@ async fn search_offset_by_timestamp() {
         let r = store
             .put_message(message("Time", 0, "", format!("{i}").as_bytes()))
             .await;
-        times.push(r.append_message_result.unwrap().store_timestamp);
-        tokio::time::sleep(Duration::from_millis(3)).await;
+        let stored_at = r.append_message_result.unwrap().store_timestamp;
+        times.push(stored_at);
+        // Store timestamps 2 ms apart at least: the lookups below ask for
+        // `times[3] + 1`, which must fall strictly between two messages.
+        wait_until(
+            "the wall clock is 2 ms past the last store timestamp",
+            || std::future::ready(now_millis() > stored_at + 1),
+        )
+        .await;
     }
     dispatched(&store).await;
     assert_eq!(

@@ -28,10 +28,11 @@
 //! | `ClientConfig#buildMQClientId`, `pollNameServerInterval` | `src/client/client_config.rs` |
 //! | `MessageQueue` | `src/common/message_queue.rs` |
 //!
-//! Carried over from chapters 01–04:
+//! Carried over from chapters 01–06:
 //!
 //! | RocketMQ (Java) | here |
 //! |---|---|
+//! | `PullMessageProcessor`, `ConsumerOffsetManager`, `PullRequestHoldService` (unused by this scenario) | `src/broker/` |
 //! | `MQClientAPIImpl#sendMessage`, `#getTopicRouteInfoFromNameServer`, `#createTopic` | `src/client/mq_client_api_impl.rs` |
 //! | `SendMessageProcessor`, `DefaultMessageStore#putMessage` (in memory) | `src/broker/processor/`, `src/store/` |
 //! | `BrokerStartup`, `BrokerController`, `TopicConfigManager`, `BrokerOuterAPI#registerBrokerAll` | `src/broker/` |

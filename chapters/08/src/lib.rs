@@ -24,10 +24,11 @@
 //!
 //! Carried over from chapter 07: `DefaultMQProducer`, `MQClientInstance`,
 //! `MQClientManager`, `TopicPublishInfo` (`src/client/`); and from chapters
-//! 01–04:
+//! 01–06:
 //!
 //! | RocketMQ (Java) | here |
 //! |---|---|
+//! | `PullMessageProcessor`, `ConsumerOffsetManager`, `PullRequestHoldService` (unused by this scenario) | `src/broker/` |
 //! | `MQClientAPIImpl#sendMessage`, `#getTopicRouteInfoFromNameServer`, `#createTopic` | `src/client/mq_client_api_impl.rs` |
 //! | `SendMessageProcessor`, `DefaultMessageStore#putMessage` (in memory) | `src/broker/processor/`, `src/store/` |
 //! | `BrokerStartup`, `BrokerController`, `TopicConfigManager`, `BrokerOuterAPI#registerBrokerAll` | `src/broker/` |

@@ -38,11 +38,13 @@ mod table;
 #[path = "mqadmin/topic.rs"]
 mod topic;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, ArgGroup, Parser, Subcommand};
 use mini_rocketmq::client::MQClientError;
+use mini_rocketmq::common::topic_validator;
 use mini_rocketmq::remoting::code::response_code;
 
 use crate::admin::Admin;
@@ -59,7 +61,14 @@ use crate::table::Report;
 )]
 struct Cli {
     /// Name server address(es), `host:port[;host:port…]`.
-    #[arg(short = 'n', long = "namesrvAddr", env = "NAMESRV_ADDR", global = true)]
+    #[arg(
+        short = 'n',
+        long = "namesrvAddr",
+        env = "NAMESRV_ADDR",
+        hide_env_values = true,
+        global = true,
+        value_name = "ADDRS"
+    )]
     namesrv_addr: Option<String>,
 
     /// Print one JSON value instead of a table.
@@ -67,41 +76,70 @@ struct Cli {
     json: bool,
 
     /// Timeout of each call to a name server or broker, in milliseconds.
-    #[arg(long = "timeoutMillis", default_value_t = 3000, global = true)]
+    #[arg(
+        long = "timeoutMillis",
+        default_value_t = 3000,
+        global = true,
+        value_name = "MS"
+    )]
     timeout_millis: u64,
 
     #[command(subcommand)]
     command: Command,
 }
 
+/// `-b`: one option name in every command. It takes a broker's name
+/// (`broker-a`) or its master's address (`host:port`); `--brokerAddr` and
+/// `--brokerName`, which Java's commands use for the same option, are
+/// accepted as aliases.
+const BROKER_HELP: &str = "Broker: its name (broker-a) or its master's address (host:port)";
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create or update a topic on a broker or on every master of a cluster.
     #[command(name = "updateTopic")]
+    #[command(group(ArgGroup::new("where").required(true).args(["broker", "cluster"])))]
     UpdateTopic {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
-        /// Broker address (host:port) or broker name.
-        #[arg(short = 'b', long = "brokerAddr", conflicts_with = "cluster")]
+        #[arg(short = 'b', long = "broker", value_name = "BROKER", help = BROKER_HELP,
+            aliases = ["brokerAddr", "brokerName"])]
         broker: Option<String>,
-        #[arg(short = 'c', long = "clusterName")]
+        /// Cluster name: the topic goes to every master of the cluster.
+        #[arg(short = 'c', long = "clusterName", value_name = "CLUSTER")]
         cluster: Option<String>,
-        #[arg(short = 'r', long = "readQueueNums", default_value_t = 8)]
+        /// Number of read queues.
+        #[arg(
+            short = 'r',
+            long = "readQueueNums",
+            default_value_t = 8,
+            value_name = "N"
+        )]
         read_queue_nums: i32,
-        #[arg(short = 'w', long = "writeQueueNums", default_value_t = 8)]
+        /// Number of write queues.
+        #[arg(
+            short = 'w',
+            long = "writeQueueNums",
+            default_value_t = 8,
+            value_name = "N"
+        )]
         write_queue_nums: i32,
-        /// 2 = W, 4 = R, 6 = RW.
+        /// Permission bits 0-7: 2 = write only, 4 = read only, 6 = read and write.
         #[arg(short = 'p', long = "perm", default_value_t = 6)]
         perm: i32,
-        #[arg(short = 'o', long = "order", default_value_t = false)]
+        /// Mark the topic as ordered (true|false).
+        #[arg(short = 'o', long = "order", default_value_t = false, action = ArgAction::Set)]
         order: bool,
     },
     /// Delete a topic from every master of a cluster and from the name servers.
     #[command(name = "deleteTopic")]
     DeleteTopic {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
-        #[arg(short = 'c', long = "clusterName")]
+        /// Cluster name: the topic is deleted from every master of the cluster.
+        #[arg(short = 'c', long = "clusterName", value_name = "CLUSTER")]
         cluster: String,
     },
     /// List every topic the name servers know.
@@ -110,12 +148,14 @@ enum Command {
     /// Show which brokers serve a topic, with how many queues.
     #[command(name = "topicRoute")]
     TopicRoute {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
     },
     /// Show the min and max offset of every queue of a topic.
     #[command(name = "topicStatus")]
     TopicStatus {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
     },
@@ -124,104 +164,146 @@ enum Command {
     ClusterList,
     /// Show a broker's runtime figures.
     #[command(name = "brokerStatus")]
+    #[command(group(ArgGroup::new("where").required(true).args(["broker", "cluster"])))]
     BrokerStatus {
-        #[arg(short = 'b', long = "brokerAddr", conflicts_with = "cluster")]
+        #[arg(short = 'b', long = "broker", value_name = "BROKER", help = BROKER_HELP,
+            aliases = ["brokerAddr", "brokerName"])]
         broker: Option<String>,
-        #[arg(short = 'c', long = "clusterName")]
+        /// Cluster name: every master of the cluster.
+        #[arg(short = 'c', long = "clusterName", value_name = "CLUSTER")]
         cluster: Option<String>,
     },
     /// Show a consumer group's lag, queue by queue.
     #[command(name = "consumerProgress")]
     ConsumerProgress {
-        #[arg(short = 'g', long = "groupName")]
+        /// Consumer group.
+        #[arg(short = 'g', long = "groupName", value_name = "GROUP")]
         group: String,
+        /// Only this topic (default: every topic the group consumes).
         #[arg(short = 't', long)]
         topic: Option<String>,
     },
     /// Show the members of a consumer group and their subscriptions.
     #[command(name = "consumerConnection")]
     ConsumerConnection {
-        #[arg(short = 'g', long = "consumerGroup")]
+        /// Consumer group.
+        #[arg(short = 'g', long = "consumerGroup", value_name = "GROUP")]
         group: String,
     },
     /// Show a message by its offset id (or, with -t, by its UNIQ_KEY).
     #[command(name = "queryMsgById")]
     QueryMsgById {
-        #[arg(short = 'i', long = "msgId")]
+        /// Offset message id (names the broker that stored it) or, with -t,
+        /// the client's message id (UNIQ_KEY).
+        #[arg(short = 'i', long = "msgId", value_name = "ID")]
         msg_id: String,
+        /// Topic: look the id up through the topic's brokers and their
+        /// index instead of dialling the address inside an offset id.
         #[arg(short = 't', long)]
         topic: Option<String>,
     },
     /// List messages of a topic with a given key (needs the broker's index).
     #[command(name = "queryMsgByKey")]
     QueryMsgByKey {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
-        #[arg(short = 'k', long = "msgKey")]
+        /// Message key (one of the KEYS the producer set).
+        #[arg(short = 'k', long = "msgKey", value_name = "KEY")]
         key: String,
         /// Earliest store time, Unix ms.
-        #[arg(short = 'b', long = "beginTimestamp", default_value_t = 0)]
+        #[arg(
+            short = 'b',
+            long = "beginTimestamp",
+            default_value_t = 0,
+            value_name = "MS"
+        )]
         begin: i64,
         /// Latest store time, Unix ms (default: now).
-        #[arg(short = 'e', long = "endTimestamp")]
+        #[arg(short = 'e', long = "endTimestamp", value_name = "MS")]
         end: Option<i64>,
-        #[arg(short = 'c', long = "maxNum", default_value_t = 64)]
+        /// Most messages to list.
+        #[arg(short = 'c', long = "maxNum", default_value_t = 64, value_name = "N")]
         max_num: i32,
     },
     /// Show the message at a queue offset.
     #[command(name = "queryMsgByOffset")]
     QueryMsgByOffset {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
-        #[arg(short = 'b', long = "brokerName")]
+        #[arg(short = 'b', long = "broker", value_name = "BROKER", help = BROKER_HELP,
+            aliases = ["brokerAddr", "brokerName"])]
         broker: String,
-        #[arg(short = 'i', long = "queueId")]
+        /// Queue id.
+        #[arg(short = 'i', long = "queueId", value_name = "QID")]
         queue_id: i32,
+        /// Queue offset of the message.
         #[arg(short = 'o', long = "offset")]
         offset: i64,
     },
     /// Send one message.
     #[command(name = "sendMessage")]
     SendMessage {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
+        /// Message body (UTF-8 text).
         #[arg(short = 'p', long = "body")]
         body: String,
-        #[arg(short = 'k', long = "key")]
+        /// Message keys, separated by blanks.
+        #[arg(short = 'k', long = "key", value_name = "KEYS")]
         keys: Option<String>,
-        #[arg(short = 'c', long = "tags")]
+        /// Message tag.
+        #[arg(short = 'c', long = "tags", value_name = "TAG")]
         tags: Option<String>,
-        #[arg(short = 'b', long = "broker", requires = "queue_id")]
+        #[arg(short = 'b', long = "broker", value_name = "BROKER", help = BROKER_HELP,
+            aliases = ["brokerAddr", "brokerName"], requires = "queue_id")]
         broker: Option<String>,
-        #[arg(short = 'i', long = "qid", requires = "broker")]
+        /// Queue id on that broker (with -b; default: the producer picks).
+        #[arg(
+            short = 'i',
+            long = "queueId",
+            alias = "qid",
+            value_name = "QID",
+            requires = "broker"
+        )]
         queue_id: Option<i32>,
     },
     /// Print messages of a topic without joining a consumer group.
     #[command(name = "consumeMessage")]
     ConsumeMessage {
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
-        #[arg(short = 'b', long = "brokerName")]
+        #[arg(short = 'b', long = "broker", value_name = "BROKER", help = BROKER_HELP,
+            aliases = ["brokerAddr", "brokerName"])]
         broker: Option<String>,
-        #[arg(short = 'i', long = "queueId")]
+        /// Only this queue (default: every queue).
+        #[arg(short = 'i', long = "queueId", value_name = "QID")]
         queue_id: Option<i32>,
+        /// Start at this queue offset (default: each queue's first).
         #[arg(short = 'o', long = "offset")]
         offset: Option<i64>,
-        #[arg(short = 'c', long = "count", default_value_t = 128)]
+        /// Most messages to print.
+        #[arg(short = 'c', long = "count", default_value_t = 128, value_name = "N")]
         count: usize,
     },
     /// Move a consumer group's offsets on a topic to a point in time.
     #[command(name = "resetOffsetByTime")]
     ResetOffsetByTime {
-        #[arg(short = 'g', long = "group")]
+        /// Consumer group.
+        #[arg(short = 'g', long = "group", value_name = "GROUP")]
         group: String,
+        /// Topic name.
         #[arg(short = 't', long)]
         topic: String,
         /// `now`, Unix ms, or `yyyy-MM-dd#HH:mm:ss:SSS` (UTC).
-        #[arg(short = 's', long = "timestamp")]
+        #[arg(short = 's', long = "timestamp", value_name = "TIME")]
         timestamp: String,
-        /// Also move offsets forward (default: only back).
-        #[arg(short = 'f', long = "force", default_value_t = true, action = clap::ArgAction::Set)]
+        /// true: move every offset to the time, back or forward; false: only
+        /// move offsets back, never past what the group already consumed.
+        #[arg(short = 'f', long = "force", default_value_t = true, action = ArgAction::Set)]
         force: bool,
     },
 }
@@ -230,6 +312,17 @@ enum Command {
 struct Failure {
     code: u8,
     message: String,
+}
+
+impl Failure {
+    /// The command line itself is wrong (exit code 2), found before any
+    /// name server or broker was asked.
+    fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
 }
 
 impl From<MQClientError> for Failure {
@@ -250,6 +343,8 @@ impl From<MQClientError> for Failure {
 }
 
 fn main() -> ExitCode {
+    // clap prints usage errors itself and exits with 2 (help and version
+    // with 0), which is the exit code table above.
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -264,40 +359,122 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("mqadmin: cannot start the async runtime: {e}");
+            report_error(&format!("cannot start the async runtime: {e}"));
             return ExitCode::from(1);
         }
     };
     match runtime.block_on(run(&cli)) {
         Ok(report) => {
-            if cli.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report.json).unwrap_or_default()
-                );
+            let text = if cli.json {
+                let mut json = serde_json::to_string_pretty(&report.json).unwrap_or_default();
+                json.push('\n');
+                json
             } else {
-                print!("{}", report.text);
-            }
-            ExitCode::SUCCESS
+                report.text
+            };
+            print_output(&text)
         }
         Err(failure) => {
-            eprintln!("mqadmin: {}", failure.message);
+            report_error(&failure.message);
             ExitCode::from(failure.code)
         }
     }
 }
 
+/// Writes the command's output. A reader that went away (`mqadmin topicList
+/// | head -1`, or `| true`) is not an error of the command: the output is
+/// dropped quietly and the exit code is the command's own. `println!` would
+/// panic there instead (Rust ignores SIGPIPE, so the write fails with
+/// EPIPE), and exit with 101.
+fn print_output(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report_error(&format!("cannot write the output: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The one error line on stderr; a closed stderr is ignored the same way.
+fn report_error(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "mqadmin: {message}");
+}
+
+/// Every `;`-separated entry must be `host:port` with a port number; a
+/// name server address without a port is a typo, not an unreachable server.
+fn check_namesrv_addr(addrs: &str) -> Result<(), Failure> {
+    for addr in addrs.split(';').map(str::trim).filter(|a| !a.is_empty()) {
+        let port = addr
+            .rsplit_once(':')
+            .map(|(host, port)| (host, port.parse::<u16>()));
+        match port {
+            Some((host, Ok(port))) if !host.is_empty() && port > 0 => {}
+            _ => {
+                return Err(Failure::usage(format!(
+                    "name server address {addr:?} is not host:port (e.g. 127.0.0.1:9876)"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn run(cli: &Cli) -> Result<Report, Failure> {
     let Some(namesrv) = cli.namesrv_addr.as_deref().filter(|s| !s.trim().is_empty()) else {
-        return Err(Failure {
-            code: 2,
-            message: "no name server: pass -n host:port or set NAMESRV_ADDR".to_string(),
-        });
+        return Err(Failure::usage(
+            "no name server: pass -n host:port or set NAMESRV_ADDR",
+        ));
     };
+    check_namesrv_addr(namesrv)?;
+    check_arguments(&cli.command)?;
     let admin = Admin::connect(namesrv, Duration::from_millis(cli.timeout_millis));
     let result = dispatch(&admin, &cli.command).await;
     admin.close().await;
     result
+}
+
+/// What can be checked without asking the cluster: a wrong value here is a
+/// bad command line (exit code 2), like a missing option.
+fn check_arguments(command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::UpdateTopic {
+            topic,
+            read_queue_nums,
+            write_queue_nums,
+            perm,
+            ..
+        } => {
+            topic_validator::validate_topic(topic).map_err(|e| Failure::usage(e.to_string()))?;
+            if !mini_rocketmq::common::perm::is_valid(*perm) {
+                return Err(Failure::usage(format!(
+                    "perm {perm} is not a topic permission 0-7 (2 = W, 4 = R, 6 = RW)"
+                )));
+            }
+            if *read_queue_nums < 1 || *write_queue_nums < 1 {
+                return Err(Failure::usage(
+                    "a topic needs at least one read queue and one write queue",
+                ));
+            }
+        }
+        Command::ResetOffsetByTime { timestamp, .. } if parse_timestamp(timestamp).is_none() => {
+            return Err(Failure::usage(format!(
+                "cannot read the time {timestamp:?}: use now, Unix ms, or yyyy-MM-dd#HH:mm:ss:SSS"
+            )));
+        }
+        Command::ConsumeMessage {
+            queue_id: Some(q), ..
+        }
+        | Command::QueryMsgByOffset { queue_id: q, .. }
+            if *q < 0 =>
+        {
+            return Err(Failure::usage(format!("queue id {q} is negative")));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 async fn dispatch(admin: &Admin, command: &Command) -> Result<Report, Failure> {
@@ -393,10 +570,8 @@ async fn dispatch(admin: &Admin, command: &Command) -> Result<Report, Failure> {
             timestamp,
             force,
         } => {
-            let ms = parse_timestamp(timestamp).ok_or_else(|| Failure {
-                code: 2,
-                message: format!("cannot read the time {timestamp:?}: use now, Unix ms, or yyyy-MM-dd#HH:mm:ss:SSS"),
-            })?;
+            // Checked in `check_arguments`; "now" is read again here.
+            let ms = parse_timestamp(timestamp).unwrap_or_else(now_millis);
             consumer::reset_offset_by_time(admin, group, topic, ms, *force).await?
         }
     };
@@ -483,6 +658,64 @@ pub fn version_desc(version: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_option_has_help_text() {
+        let cli = Cli::command();
+        for command in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            for arg in command.get_arguments() {
+                assert!(
+                    arg.get_help()
+                        .is_some_and(|h| !h.to_string().trim().is_empty()),
+                    "{} --{} has no help text",
+                    command.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_broker_option_has_one_name_in_every_command() {
+        let cli = Cli::command();
+        let mut seen = 0;
+        for command in cli.get_subcommands() {
+            for arg in command.get_arguments() {
+                if arg.get_id() == "broker" {
+                    seen += 1;
+                    assert_eq!(arg.get_short(), Some('b'), "{}", command.get_name());
+                    assert_eq!(arg.get_long(), Some("broker"), "{}", command.get_name());
+                    assert_eq!(
+                        arg.get_help().map(|h| h.to_string()).as_deref(),
+                        Some(BROKER_HELP),
+                        "{}",
+                        command.get_name()
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            seen, 5,
+            "updateTopic, brokerStatus, queryMsgByOffset, sendMessage, consumeMessage"
+        );
+    }
+
+    #[test]
+    fn name_server_addresses_need_a_port() {
+        assert!(check_namesrv_addr("127.0.0.1:9876;localhost:9877").is_ok());
+        for bad in [
+            "localhost",
+            "127.0.0.1:",
+            ":9876",
+            "host:port",
+            "127.0.0.1:0",
+            "a:1;b",
+        ] {
+            let failure = check_namesrv_addr(bad).unwrap_err();
+            assert_eq!(failure.code, 2, "{bad}");
+        }
+    }
 
     #[test]
     fn timestamps_round_trip() {

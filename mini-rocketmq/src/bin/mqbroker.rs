@@ -17,6 +17,15 @@
 //! and ignored; a value that does not parse stops the start-up. `-n` wins
 //! over `namesrvAddr` in the file, as in Java.
 //!
+//! Which address the broker advertises follows `BrokerStartup` too: with no
+//! `brokerIP1` in the file it is this machine's own network address (the one
+//! its default route leaves from; Java's `RemotingUtil.getLocalAddress`
+//! picks the first non-loopback one), and the broker listens on every
+//! interface. That address is what the name servers hand to clients, and it
+//! is written into every stored message, so offset message ids
+//! (`mqadmin queryMsgById`) lead there. Set `brokerIP1=127.0.0.1` to keep a
+//! broker on this machine only: then it also listens on loopback alone.
+//!
 //! Logs go to stderr through `tracing`; set `RUST_LOG` (default `info`).
 //! Ctrl-C or SIGTERM shuts the broker down cleanly: it unregisters from the
 //! name servers, persists offsets and configs, flushes the store and removes
@@ -32,6 +41,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser};
 
 use mini_rocketmq::broker::{BrokerConfig, broker_startup};
+use mini_rocketmq::common::properties_file::PropertiesFile;
 use mini_rocketmq::store::config::MessageStoreConfig;
 
 /// mimalloc instead of the system allocator: every request allocates a few
@@ -138,7 +148,38 @@ fn load_config(cli: &Cli) -> Result<(BrokerConfig, MessageStoreConfig), String> 
     if let Some(path) = &cli.config_file {
         println!("load config properties file OK, {}", path.display());
     }
-    Ok((loaded.broker_config, loaded.store_config))
+    let mut broker = loaded.broker_config;
+    if !file_sets(cli, "brokerIP1")? {
+        broker.broker_ip1 = local_address();
+        broker.broker_ip2 = broker.broker_ip1.clone();
+    }
+    Ok((broker, loaded.store_config))
+}
+
+/// Whether the `-c` file sets `key` (the file was read once already; a
+/// second read is cheaper than threading the answer through).
+fn file_sets(cli: &Cli, key: &str) -> Result<bool, String> {
+    let Some(path) = &cli.config_file else {
+        return Ok(false);
+    };
+    let file = PropertiesFile::load(path).map_err(|e| e.to_string())?;
+    Ok(file.entries.iter().any(|(k, _)| k == key))
+}
+
+/// This machine's address on its network: the source address of its default
+/// route. Connecting a UDP socket sends nothing; it only asks the kernel
+/// which route it would take. Without any route (offline) the answer is
+/// loopback, which is also the only address that would work.
+fn local_address() -> String {
+    let probe = || -> std::io::Result<std::net::IpAddr> {
+        let socket = std::net::UdpSocket::bind("0.0.0.0:0")?;
+        socket.connect("192.0.2.1:9")?; // TEST-NET-1: reserved, never routed
+        Ok(socket.local_addr()?.ip())
+    };
+    match probe() {
+        Ok(ip) if !ip.is_unspecified() => ip.to_string(),
+        _ => "127.0.0.1".to_string(),
+    }
 }
 
 fn main() -> ExitCode {
@@ -176,6 +217,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> ExitCode {
+    // Before anything can announce "up": see `ShutdownSignal`.
+    let shutdown = server_main::ShutdownSignal::install();
     let name = broker_config.broker_name.clone();
     let store_dir = store_config.store_path_root_dir.clone();
     let handle = match broker_startup::create_broker_controller(broker_config, store_config) {
@@ -196,7 +239,7 @@ async fn run(broker_config: BrokerConfig, store_config: MessageStoreConfig) -> E
         handle.local_addr(),
         store_dir.display()
     );
-    server_main::wait_for_shutdown_signal().await;
+    shutdown.wait().await;
     tracing::info!("shutdown signal received, stopping the broker");
     handle.shutdown().await;
     println!("The broker[{name}] shut down.");

@@ -7,7 +7,12 @@
 //! cargo run --release --bin mqlocal -- --namesrv-port 19876 --broker-port 20911
 //! ```
 //!
-//! Any RocketMQ client can then use `127.0.0.1:9876` as its name server.
+//! Any RocketMQ client on the same machine can then use `127.0.0.1:9876` as
+//! its name server. Both servers listen on 127.0.0.1 only and the broker
+//! advertises 127.0.0.1, so nothing outside the machine can reach them and
+//! nothing dials another address. To serve other machines, pass
+//! `--broker-ip <this machine's address>`: then both listen on every
+//! interface and the broker advertises that address.
 //! The data (CommitLog, consume queues, `config/*.json`, the name server's
 //! KV config) lives under the folder printed at start-up, by default
 //! `./mini-rocketmq-data`, and survives restarts. Topics are created on
@@ -52,9 +57,11 @@ struct Cli {
     #[arg(long, default_value_t = 10911)]
     broker_port: u16,
 
-    /// Address the broker advertises; other machines need your LAN address here.
-    #[arg(long, default_value = "127.0.0.1")]
-    broker_ip: String,
+    /// Address the broker advertises (brokerIP1). The default keeps both
+    /// servers on loopback; give this machine's LAN address to serve other
+    /// machines (both servers then listen on every interface).
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    broker_ip: std::net::IpAddr,
 
     /// SYNC_FLUSH: every send waits for the disk (slower, survives power loss).
     #[arg(long)]
@@ -68,6 +75,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> ExitCode {
+    // Before anything can announce "up": see `ShutdownSignal`.
+    let shutdown = server_main::ShutdownSignal::install();
     if let Err(e) = std::fs::create_dir_all(&cli.store) {
         eprintln!("mqlocal: cannot create {}: {e}", cli.store.display());
         return ExitCode::FAILURE;
@@ -79,7 +88,14 @@ async fn run(cli: Cli) -> ExitCode {
         kv_config_path: data.join("namesrv").join("kvConfig.json"),
         ..NamesrvConfig::default()
     };
-    let listen = format!("0.0.0.0:{}", cli.namesrv_port);
+    // Loopback in, loopback out: with the default broker address nothing
+    // but this machine can reach either server.
+    let listen_ip = if cli.broker_ip.is_loopback() {
+        cli.broker_ip
+    } else {
+        std::net::IpAddr::from([0, 0, 0, 0])
+    };
+    let listen = std::net::SocketAddr::new(listen_ip, cli.namesrv_port).to_string();
     let namesrv = match NamesrvController::new(namesrv_config).start(&listen).await {
         Ok(h) => h,
         Err(e) => {
@@ -87,12 +103,21 @@ async fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let namesrv_addr = format!("127.0.0.1:{}", namesrv.local_addr().port());
+    // The broker registers over loopback whatever it advertises; clients
+    // elsewhere are told the address they can reach.
+    let port = namesrv.local_addr().port();
+    let local_ip = if cli.broker_ip.is_loopback() {
+        cli.broker_ip
+    } else {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    };
+    let namesrv_addr = std::net::SocketAddr::new(local_ip, port).to_string();
+    let namesrv_advertised = std::net::SocketAddr::new(cli.broker_ip, port);
 
     let broker_config = BrokerConfig {
         namesrv_addr: namesrv_addr.clone(),
-        broker_ip1: cli.broker_ip.clone(),
-        broker_ip2: cli.broker_ip.clone(),
+        broker_ip1: cli.broker_ip.to_string(),
+        broker_ip2: cli.broker_ip.to_string(),
         listen_port: cli.broker_port,
         ..BrokerConfig::default()
     };
@@ -118,12 +143,12 @@ async fn run(cli: Cli) -> ExitCode {
     };
 
     println!("mini-rocketmq is running");
-    println!("  name server  {namesrv_addr}   (use this as the client's namesrvAddr)");
+    println!("  name server  {namesrv_advertised}   (use this as the client's namesrvAddr)");
     println!("  broker       broker-a at {}", broker.local_addr());
     println!("  data         {}", data.display());
     println!("Press Ctrl-C to stop.");
 
-    server_main::wait_for_shutdown_signal().await;
+    shutdown.wait().await;
     tracing::info!("shutdown signal received");
     broker.shutdown().await;
     namesrv.shutdown().await;

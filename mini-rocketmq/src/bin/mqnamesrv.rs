@@ -103,6 +103,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: NamesrvConfig) -> ExitCode {
+    // Before anything can announce "up": see `ShutdownSignal`.
+    let shutdown = server_main::ShutdownSignal::install();
     let listen = format!("{}:{}", config.bind_address, config.listen_port);
     let handle = match NamesrvController::new(config).start(&listen).await {
         Ok(h) => h,
@@ -118,7 +120,7 @@ async fn run(config: NamesrvConfig) -> ExitCode {
     tracing::info!("{tip}");
     println!("{tip}");
 
-    server_main::wait_for_shutdown_signal().await;
+    shutdown.wait().await;
     tracing::info!("shutdown signal received, stopping the name server");
     handle.shutdown().await;
     println!("The Name Server shut down.");

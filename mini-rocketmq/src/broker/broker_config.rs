@@ -43,6 +43,8 @@ config_properties! {
         broker_id: i64 = 0 => "brokerId",
         /// TCP port for clients (0 picks a free port, useful in tests).
         listen_port: u16 = 10911 => "listenPort",
+        /// Close a client connection silent for this long (Java `NettyServerConfig`).
+        server_channel_max_idle_time_seconds: u64 = 120 => "serverChannelMaxIdleTimeSeconds",
         /// Permission of the whole broker: 6 = read+write, 4 = read only, 2 = write only.
         broker_permission: i32 = perm::PERM_READ | perm::PERM_WRITE => "brokerPermission",
         /// Queues given to TBW102, the template for auto-created topics.

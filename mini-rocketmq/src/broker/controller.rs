@@ -67,6 +67,7 @@ use crate::broker::processor::send_message_processor::SendMessageProcessor;
 use crate::broker::rebalance_lock_manager::RebalanceLockManager;
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::config_manager::ConfigManager;
 use crate::remoting::code::request_code;
 use crate::remoting::server::{RemotingServer, ServerConfig, ServerHandle};
@@ -170,9 +171,25 @@ impl BrokerController {
             .parse()
             .map_err(|_| BrokerError::BadBrokerIp(self.broker_config.broker_ip1.clone()))?;
         let port = self.broker_config.listen_port;
-        let mut server = RemotingServer::bind(&format!("0.0.0.0:{port}"), ServerConfig::default())
-            .await
-            .map_err(|source| BrokerError::Bind { port, source })?;
+        // Java listens on every interface. A broker that advertises a
+        // loopback address can only be reached through loopback anyway, so
+        // it listens there alone and stays out of reach of the network.
+        let listen = if ip.is_loopback() {
+            SocketAddr::new(ip, port)
+        } else {
+            SocketAddr::from(([0, 0, 0, 0], port))
+        };
+        let idle =
+            std::time::Duration::from_secs(self.broker_config.server_channel_max_idle_time_seconds);
+        let mut server = RemotingServer::bind(
+            &listen.to_string(),
+            ServerConfig {
+                channel_max_idle: idle,
+                ..ServerConfig::default()
+            },
+        )
+        .await
+        .map_err(|source| BrokerError::Bind { port, source })?;
         // `brokerIP1:listenPort`: the address written into every stored
         // message as its store host, used in offset message ids, and handed
         // out by the name servers.
@@ -238,14 +255,20 @@ impl BrokerController {
         store_host: SocketAddr,
         identity: &BrokerIdentity,
     ) -> Arc<PullMessageProcessor> {
+        // Every processor that creates topics registers them before it answers.
+        let topic_route_registration = Arc::new(TopicRouteRegistration::new(
+            self.topic_config_manager.clone(),
+            self.broker_outer_api.clone(),
+            identity.clone(),
+            self.broker_config.broker_permission,
+        ));
         let send = Arc::new(SendMessageProcessor::new(
             self.broker_config.clone(),
             self.store_config.clone(),
             self.store.clone(),
             self.topic_config_manager.clone(),
             self.subscription_group_manager.clone(),
-            self.broker_outer_api.clone(),
-            identity.clone(),
+            topic_route_registration.clone(),
             store_host,
         ));
         for code in [
@@ -268,6 +291,9 @@ impl BrokerController {
             self.pull_request_hold_service.clone(),
         ));
         server.register_processor(request_code::PULL_MESSAGE, pull.clone());
+        // RocketMQ 5's lite pull consumers pull with their own code; the
+        // request and the answer are PULL_MESSAGE's.
+        server.register_processor(request_code::LITE_PULL_MESSAGE, pull.clone());
 
         let consumer_manage = Arc::new(ConsumerManageProcessor::new(
             self.store.clone(),
@@ -285,7 +311,7 @@ impl BrokerController {
 
         let client_manage = Arc::new(ClientManageProcessor::new(
             self.broker_config.clone(),
-            self.topic_config_manager.clone(),
+            topic_route_registration.clone(),
             self.subscription_group_manager.clone(),
             self.consumer_manager.clone(),
             self.producer_manager.clone(),
@@ -317,6 +343,7 @@ impl BrokerController {
             producer_manager: self.producer_manager.clone(),
             rebalance_lock_manager: self.rebalance_lock_manager.clone(),
             pull_request_hold_service: self.pull_request_hold_service.clone(),
+            topic_route_registration,
             broker_addr: store_host.to_string(),
         }));
         pull

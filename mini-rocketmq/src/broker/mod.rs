@@ -12,6 +12,7 @@
 //! | `BrokerConfig` | [`broker_config`] |
 //! | `BrokerOuterAPI` | [`broker_outer_api`] |
 //! | `TopicConfigManager` | [`topic_config_manager`] |
+//! | `TopicConfigManager#registerBrokerData` (`BrokerController#registerIncrementBrokerData`) | [`topic_route_registration`] |
 //! | `ConsumerOffsetManager` | [`consumer_offset_manager`] |
 //! | `SubscriptionGroupManager` | [`subscription_group_manager`] |
 //! | `RebalanceLockManager` | [`rebalance_lock_manager`] |
@@ -24,7 +25,8 @@
 //!
 //! ```text
 //! broker_startup ─► controller ─► processor/* ─► longpolling, client, filter,
-//!                                                 *_manager, broker_outer_api ─► store, remoting, common
+//!                                                 *_manager, topic_route_registration,
+//!                                                 broker_outer_api ─► store, remoting, common
 //! ```
 //!
 //! The controller builds the processors and hands each one the `Arc`'d
@@ -52,6 +54,7 @@ pub mod processor;
 pub mod rebalance_lock_manager;
 pub mod subscription_group_manager;
 pub mod topic_config_manager;
+pub mod topic_route_registration;
 
 pub use broker_config::BrokerConfig;
 pub use controller::{BrokerController, BrokerError, BrokerHandle};

@@ -75,96 +75,9 @@ impl TopicConfigManager {
     /// `store_path_root_dir` is where `config/topics.json` lives.
     pub fn new(broker_config: &BrokerConfig, store_path_root_dir: &Path) -> Self {
         let mut topics = HashMap::new();
-        let mut put = |tc: TopicConfig| {
+        for tc in system_topics(broker_config) {
             topics.insert(tc.topic_name.clone(), Arc::new(tc));
-        };
-        let rw = perm::PERM_READ | perm::PERM_WRITE;
-
-        put(TopicConfig::with_queues(RMQ_SYS_SELF_TEST_TOPIC, 1, 1, rw));
-        if broker_config.auto_create_topic_enable {
-            let n = broker_config.default_topic_queue_nums;
-            put(TopicConfig::with_queues(
-                AUTO_CREATE_TOPIC_KEY_TOPIC,
-                n,
-                n,
-                perm::PERM_INHERIT | rw,
-            ));
         }
-        put(TopicConfig::with_queues(
-            RMQ_SYS_BENCHMARK_TOPIC,
-            1024,
-            1024,
-            rw,
-        ));
-        // The cluster topic keeps TopicConfig's 16/16 queues, as Java does.
-        let mut cluster = TopicConfig::new(broker_config.broker_cluster_name.clone());
-        cluster.perm = perm::PERM_INHERIT
-            | if broker_config.cluster_topic_enable {
-                rw
-            } else {
-                0
-            };
-        put(cluster);
-        let broker_perm = perm::PERM_INHERIT
-            | if broker_config.broker_topic_enable {
-                rw
-            } else {
-                0
-            };
-        put(TopicConfig::with_queues(
-            broker_config.broker_name.clone(),
-            1,
-            1,
-            broker_perm,
-        ));
-        put(TopicConfig::with_queues(
-            RMQ_SYS_OFFSET_MOVED_EVENT,
-            1,
-            1,
-            rw,
-        ));
-        put(TopicConfig::with_queues(
-            RMQ_SYS_SCHEDULE_TOPIC,
-            SCHEDULE_TOPIC_QUEUE_NUM,
-            SCHEDULE_TOPIC_QUEUE_NUM,
-            rw,
-        ));
-        if broker_config.trace_topic_enable {
-            put(TopicConfig::with_queues(
-                broker_config.msg_trace_topic_name.clone(),
-                1,
-                1,
-                rw,
-            ));
-        }
-        put(TopicConfig::with_queues(
-            mix_all::get_reply_topic(&broker_config.broker_cluster_name),
-            1,
-            1,
-            rw,
-        ));
-        put(TopicConfig::with_queues(
-            format!("{REVIVE_TOPIC_PREFIX}{}", broker_config.broker_cluster_name),
-            REVIVE_QUEUE_NUM,
-            REVIVE_QUEUE_NUM,
-            rw,
-        ));
-        put(TopicConfig::with_queues(
-            format!(
-                "{SYNC_BROKER_MEMBER_GROUP_PREFIX}{}",
-                broker_config.broker_name
-            ),
-            1,
-            1,
-            perm::PERM_INHERIT,
-        ));
-        put(TopicConfig::with_queues(RMQ_SYS_TRANS_HALF_TOPIC, 1, 1, rw));
-        put(TopicConfig::with_queues(
-            RMQ_SYS_TRANS_OP_HALF_TOPIC,
-            1,
-            1,
-            rw,
-        ));
 
         TopicConfigManager {
             config_file: store_path_root_dir.join("config").join("topics.json"),
@@ -260,21 +173,23 @@ impl TopicConfigManager {
 
     /// Java `createTopicInSendMessageBackMethod`: create a topic the broker
     /// itself needs (a group's `%RETRY%` or `%DLQ%` topic) with the given
-    /// shape, or return the existing one.
+    /// shape, or return the existing one; `true` when this call created it
+    /// (the caller then registers it with the name servers, see
+    /// [`TopicRouteRegistration`](crate::broker::topic_route_registration::TopicRouteRegistration)).
     pub fn create_topic_in_send_message_back_method(
         &self,
         topic: &str,
         queue_nums: i32,
         perm: i32,
         topic_sys_flag: i32,
-    ) -> Arc<TopicConfig> {
+    ) -> (Arc<TopicConfig>, bool) {
         if let Some(tc) = self.select_topic_config(topic) {
-            return tc;
+            return (tc, false);
         }
         let created = {
             let mut table = self.table.write();
             if let Some(existing) = table.topics.get(topic) {
-                return existing.clone();
+                return (existing.clone(), false);
             }
             let mut tc = TopicConfig::with_queues(topic, queue_nums, queue_nums, perm);
             tc.topic_sys_flag = topic_sys_flag;
@@ -290,7 +205,7 @@ impl TopicConfigManager {
             "TopicConfigManager#createTopicInSendMessageBackMethod: created new topic"
         );
         self.changed.notify_one();
-        created
+        (created, true)
     }
 
     /// Create or replace a topic (UPDATE_AND_CREATE_TOPIC). Always bumps the
@@ -375,6 +290,103 @@ impl TopicConfigManager {
     pub fn changed(&self) -> &Notify {
         &self.changed
     }
+}
+
+/// The topics every broker has before anyone creates one (Java's
+/// `TopicConfigManager` constructor): self test, `TBW102` when
+/// auto-creation is on, benchmark, the cluster's and the broker's own
+/// topics, offset-moved events, schedule, trace, reply, revive, the
+/// member-group sync topic and the transaction half/op topics.
+fn system_topics(broker_config: &BrokerConfig) -> Vec<TopicConfig> {
+    let mut out = Vec::new();
+    let rw = perm::PERM_READ | perm::PERM_WRITE;
+
+    out.push(TopicConfig::with_queues(RMQ_SYS_SELF_TEST_TOPIC, 1, 1, rw));
+    if broker_config.auto_create_topic_enable {
+        let n = broker_config.default_topic_queue_nums;
+        out.push(TopicConfig::with_queues(
+            AUTO_CREATE_TOPIC_KEY_TOPIC,
+            n,
+            n,
+            perm::PERM_INHERIT | rw,
+        ));
+    }
+    out.push(TopicConfig::with_queues(
+        RMQ_SYS_BENCHMARK_TOPIC,
+        1024,
+        1024,
+        rw,
+    ));
+    // The cluster topic keeps TopicConfig's 16/16 queues, as Java does.
+    let mut cluster = TopicConfig::new(broker_config.broker_cluster_name.clone());
+    cluster.perm = perm::PERM_INHERIT
+        | if broker_config.cluster_topic_enable {
+            rw
+        } else {
+            0
+        };
+    out.push(cluster);
+    let broker_perm = perm::PERM_INHERIT
+        | if broker_config.broker_topic_enable {
+            rw
+        } else {
+            0
+        };
+    out.push(TopicConfig::with_queues(
+        broker_config.broker_name.clone(),
+        1,
+        1,
+        broker_perm,
+    ));
+    out.push(TopicConfig::with_queues(
+        RMQ_SYS_OFFSET_MOVED_EVENT,
+        1,
+        1,
+        rw,
+    ));
+    out.push(TopicConfig::with_queues(
+        RMQ_SYS_SCHEDULE_TOPIC,
+        SCHEDULE_TOPIC_QUEUE_NUM,
+        SCHEDULE_TOPIC_QUEUE_NUM,
+        rw,
+    ));
+    if broker_config.trace_topic_enable {
+        out.push(TopicConfig::with_queues(
+            broker_config.msg_trace_topic_name.clone(),
+            1,
+            1,
+            rw,
+        ));
+    }
+    out.push(TopicConfig::with_queues(
+        mix_all::get_reply_topic(&broker_config.broker_cluster_name),
+        1,
+        1,
+        rw,
+    ));
+    out.push(TopicConfig::with_queues(
+        format!("{REVIVE_TOPIC_PREFIX}{}", broker_config.broker_cluster_name),
+        REVIVE_QUEUE_NUM,
+        REVIVE_QUEUE_NUM,
+        rw,
+    ));
+    out.push(TopicConfig::with_queues(
+        format!(
+            "{SYNC_BROKER_MEMBER_GROUP_PREFIX}{}",
+            broker_config.broker_name
+        ),
+        1,
+        1,
+        perm::PERM_INHERIT,
+    ));
+    out.push(TopicConfig::with_queues(RMQ_SYS_TRANS_HALF_TOPIC, 1, 1, rw));
+    out.push(TopicConfig::with_queues(
+        RMQ_SYS_TRANS_OP_HALF_TOPIC,
+        1,
+        1,
+        rw,
+    ));
+    out
 }
 
 impl ConfigManager for TopicConfigManager {

@@ -35,6 +35,7 @@ use crate::remoting::channel::{Channel, ChannelEventListener};
 use crate::remoting::command::{RemotingCommand, SerializeType};
 use crate::remoting::connection;
 use crate::remoting::error::RemotingError;
+use crate::remoting::frame_memory::FrameMemoryBudget;
 use crate::remoting::processor::{ProcessorTable, RequestProcessor};
 
 /// Client settings (Java `NettyClientConfig`, `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyClientConfig.java`).
@@ -77,6 +78,9 @@ struct ClientInner {
     processors: Arc<RwLock<ProcessorTable>>,
     user_listener: RwLock<Option<Arc<dyn ChannelEventListener>>>,
     shut_down: AtomicBool,
+    /// Memory the client's connections may hold for incomplete frames (the
+    /// brokers and name servers it talks to are trusted; the default limit).
+    frame_memory: Arc<FrameMemoryBudget>,
     /// The runtime `new` was called on, for `invoke_async` from outside one.
     runtime: Option<tokio::runtime::Handle>,
 }
@@ -91,6 +95,7 @@ impl RemotingClient {
                 processors: Arc::new(RwLock::new(ProcessorTable::default())),
                 user_listener: RwLock::new(None),
                 shut_down: AtomicBool::new(false),
+                frame_memory: Arc::new(FrameMemoryBudget::default()),
                 runtime: tokio::runtime::Handle::try_current().ok(),
             }),
         }
@@ -254,6 +259,7 @@ impl RemotingClient {
             self.inner.processors.clone(),
             Some(hook),
             self.inner.config.channel_max_idle,
+            self.inner.frame_memory.clone(),
         )
         .map_err(|source| RemotingError::Connect {
             addr: addr.to_owned(),

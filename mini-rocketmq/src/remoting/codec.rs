@@ -115,7 +115,10 @@ pub fn encode_header(cmd: &RemotingCommand, dst: &mut BytesMut) -> Result<(), Fr
 ///
 /// * `Ok(Some(cmd))` — a frame was decoded and removed from `src`.
 /// * `Ok(None)` — `src` holds only part of a frame; read more and call again.
-///   Room for the rest of the frame has been reserved in `src`.
+///   Nothing is reserved for the rest: a length prefix is only a claim, and
+///   memory is given for bytes that arrive, not for bytes announced (the
+///   connection grows its buffer as they come, see
+///   [`pending_frame_total`]).
 /// * `Err(_)` — the stream is not valid RocketMQ; close the connection.
 ///
 /// The body is a zero-copy slice of the read buffer.
@@ -130,12 +133,23 @@ pub fn decode(src: &mut BytesMut) -> Result<Option<RemotingCommand>, FrameError>
     let frame_len = frame_len as usize; // 4..16 MiB after the check
     let total = 4 + frame_len;
     if src.len() < total {
-        src.reserve(total - src.len());
         return Ok(None);
     }
     let mut frame = src.split_to(total);
     frame.advance(4);
     decode_frame(frame.freeze()).map(Some)
+}
+
+/// Size (prefix included) of the frame whose start `src` holds, once its
+/// length prefix is in and valid; `None` before that or for a bad prefix
+/// (which [`decode`] reports).
+pub fn pending_frame_total(src: &[u8]) -> Option<usize> {
+    let prefix = src.get(..4)?;
+    let frame_len = i64::from(i32::from_be_bytes([
+        prefix[0], prefix[1], prefix[2], prefix[3],
+    ]));
+    check_frame_len(frame_len).ok()?;
+    Some(4 + frame_len as usize)
 }
 
 /// Rejects a length prefix that cannot start a valid frame, as soon as its 4

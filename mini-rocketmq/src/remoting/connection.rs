@@ -40,6 +40,12 @@
 //! going. A processor that panics is answered SYSTEM_ERROR, like a Java
 //! processor that throws.
 //!
+//! **Memory for incomplete frames** follows what has arrived, not what a
+//! length prefix announces, and growth past the first 64 KiB is charged to a
+//! budget shared by all connections of a server
+//! ([`frame_memory`](crate::remoting::frame_memory)); a
+//! connection that would take the budget past its limit is closed.
+//!
 //! **Idle**: with no read or write for `max_idle` (120 s by default, Java
 //! `NettyServerConfig#serverChannelMaxIdleTimeSeconds`,
 //! `remoting/src/main/java/org/apache/rocketmq/remoting/netty/NettyServerConfig.java`) the listener hears `on_channel_idle` and the connection is closed,
@@ -65,9 +71,15 @@ use crate::remoting::code::response_code;
 use crate::remoting::codec;
 use crate::remoting::command::RemotingCommand;
 use crate::remoting::error::{FrameError, RemotingError};
+use crate::remoting::frame_memory::FrameMemoryBudget;
 use crate::remoting::processor::{ProcessorLookup, RequestProcessor};
 
-/// Initial read buffer; it grows to fit a large frame.
+/// A new connection's read buffer. Small, like Netty's adaptive receive
+/// buffer (2 KiB to start): an idle connection should cost little, and the
+/// buffer grows as soon as traffic fills it.
+const INITIAL_READ_BUFFER: usize = 4 * 1024;
+/// A busy connection's read buffer; growth beyond it (for a frame larger
+/// than this) is charged to the shared incomplete-frame budget.
 const READ_BUFFER: usize = 64 * 1024;
 /// Read again only with at least this much free room, so a read is never tiny.
 const MIN_READ_ROOM: usize = 4 * 1024;
@@ -98,6 +110,7 @@ pub(crate) fn spawn(
     processors: Arc<dyn ProcessorLookup>,
     listener: Option<Arc<dyn ChannelEventListener>>,
     max_idle: Duration,
+    budget: Arc<FrameMemoryBudget>,
 ) -> std::io::Result<Channel> {
     // Requests and responses are small and latency-bound: never let Nagle
     // hold one back waiting for more bytes (Java sets TCP_NODELAY too).
@@ -118,6 +131,7 @@ pub(crate) fn spawn(
         processors,
         listener,
         max_idle,
+        budget,
         writer,
     ));
     Ok(channel)
@@ -131,9 +145,10 @@ async fn run_reader(
     processors: Arc<dyn ProcessorLookup>,
     listener: Option<Arc<dyn ChannelEventListener>>,
     max_idle: Duration,
+    budget: Arc<FrameMemoryBudget>,
     writer: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 ) {
-    let mut reason = read_loop(&channel, read_half, &*processors, max_idle).await;
+    let mut reason = read_loop(&channel, read_half, &*processors, max_idle, &budget).await;
 
     // Stop the writer, fail every caller still waiting for a response, and
     // wait for the socket's write half to be dropped.
@@ -163,8 +178,10 @@ async fn read_loop(
     mut read_half: OwnedReadHalf,
     processors: &dyn ProcessorLookup,
     max_idle: Duration,
+    budget: &FrameMemoryBudget,
 ) -> CloseReason {
-    let mut buf = BytesMut::with_capacity(READ_BUFFER);
+    let mut buf = BytesMut::with_capacity(INITIAL_READ_BUFFER);
+    let mut charge = Charge { budget, bytes: 0 };
     // Created before the first `is_active` check, so a close() racing with
     // start-up is seen either through the flag or through this future.
     let close_requested = channel.inner.close_requested.notified();
@@ -194,8 +211,9 @@ async fn read_loop(
                 }
             }
         }
-        if buf.capacity() - buf.len() < MIN_READ_ROOM {
-            buf.reserve(READ_BUFFER);
+        if let Err(e) = make_room(&mut buf, &mut charge) {
+            tracing::warn!(peer = %channel.remote_addr(), error = %e, "closing connection: incomplete-frame memory limit");
+            return CloseReason::Exception;
         }
         tokio::select! {
             biased;
@@ -225,6 +243,78 @@ async fn read_loop(
             }
         }
     }
+}
+
+/// The part of one connection's read buffer charged to the shared budget:
+/// its capacity beyond the first [`READ_BUFFER`] bytes. Given back on drop.
+struct Charge<'a> {
+    budget: &'a FrameMemoryBudget,
+    bytes: usize,
+}
+
+impl Charge<'_> {
+    /// Bring the charge in line with what `buf` holds now.
+    fn settle(&mut self, buf: &BytesMut) {
+        let now = buf.capacity().saturating_sub(READ_BUFFER);
+        if now > self.bytes {
+            self.budget.force_acquire(now - self.bytes);
+        } else {
+            self.budget.release(self.bytes - now);
+        }
+        self.bytes = now;
+    }
+}
+
+impl Drop for Charge<'_> {
+    fn drop(&mut self) {
+        self.budget.release(self.bytes);
+    }
+}
+
+/// Make room in `buf` for the next read, growing with what has arrived.
+///
+/// * A partial frame gets room for at most as many bytes again as it
+///   already has (at least [`INITIAL_READ_BUFFER`]), never past its own
+///   end: a 16 MiB frame that has sent 1 KiB holds 5 KiB.
+/// * Growth past [`READ_BUFFER`] is charged to the shared budget first; if it
+///   does not fit, the connection is to be closed.
+/// * A buffer that grew for a large frame is swapped for a small one once
+///   that frame is taken off it, so the memory goes back.
+fn make_room(buf: &mut BytesMut, charge: &mut Charge<'_>) -> Result<(), FrameError> {
+    let pending = codec::pending_frame_total(buf).unwrap_or(0);
+    if buf.capacity() > READ_BUFFER && pending <= READ_BUFFER && buf.len() <= READ_BUFFER / 2 {
+        let mut small = BytesMut::with_capacity(READ_BUFFER);
+        small.extend_from_slice(buf);
+        *buf = small;
+    }
+    charge.settle(buf);
+    if buf.capacity() - buf.len() >= MIN_READ_ROOM {
+        return Ok(());
+    }
+    let want = if pending > buf.len() {
+        // Double what has arrived, capped at the frame's end.
+        (buf.len() + buf.len().max(INITIAL_READ_BUFFER)).min(pending)
+    } else {
+        buf.len() + READ_BUFFER
+    };
+    let extra = want
+        .saturating_sub(READ_BUFFER)
+        .saturating_sub(charge.bytes);
+    if extra > 0 && !charge.budget.try_acquire(extra) {
+        return Err(FrameError::MemoryBudgetExhausted {
+            wanted: extra,
+            held: charge.budget.held(),
+            limit: charge.budget.limit(),
+        });
+    }
+    charge.bytes += extra;
+    // A fresh buffer of exactly `want` bytes rather than `reserve`, which
+    // may double the capacity and so pass the budget by that much.
+    let mut grown = BytesMut::with_capacity(want);
+    grown.extend_from_slice(buf);
+    *buf = grown;
+    charge.settle(buf);
+    Ok(())
 }
 
 /// Java `processMessageReceived`: a response goes to its waiting caller, a
@@ -343,8 +433,9 @@ async fn write_loop(
 ) -> std::io::Result<()> {
     let close_requested = channel.inner.close_requested.notified();
     tokio::pin!(close_requested);
-    let mut batch = Vec::with_capacity(WRITE_BATCH);
-    let mut buf = BytesMut::with_capacity(READ_BUFFER);
+    // Both grow with the first write: an idle connection holds neither.
+    let mut batch = Vec::new();
+    let mut buf = BytesMut::new();
     let result = loop {
         if !channel.is_active() {
             break Ok(());

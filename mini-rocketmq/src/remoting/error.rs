@@ -54,6 +54,18 @@ pub enum FrameError {
     /// The peer closed the connection with part of a frame still unread.
     #[error("connection closed in the middle of a frame ({buffered} bytes of it received)")]
     Truncated { buffered: usize },
+
+    /// Growing this connection's buffer for a partial frame would take the
+    /// memory all connections hold for incomplete frames past its limit.
+    #[error(
+        "{wanted} more bytes for an incomplete frame would pass the limit: \
+         {held} of {limit} bytes are held by incomplete frames of all connections"
+    )]
+    MemoryBudgetExhausted {
+        wanted: usize,
+        held: usize,
+        limit: usize,
+    },
 }
 
 /// What a user of the remoting layer (a processor, a client call) can get back.

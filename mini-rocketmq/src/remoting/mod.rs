@@ -18,6 +18,7 @@
 //! | [`processor`] | `NettyRequestProcessor` | handling requests by code |
 //! | [`channel`] | Netty `Channel`, `ResponseFuture`, `ChannelEventListener` | one connection's handle and response table |
 //! | [`connection`] | `NettyRemotingAbstract`, the Netty pipeline | a connection's reader and writer tasks |
+//! | [`frame_memory`] | (none) | the memory all connections may hold for incomplete frames |
 //! | [`server`] | `NettyRemotingServer` | accept, dispatch to processors |
 //! | [`client`] | `NettyRemotingClient` | one shared connection per address, sync/async/oneway calls |
 //!
@@ -47,6 +48,7 @@ pub mod codec;
 pub mod command;
 pub mod connection;
 pub mod error;
+pub mod frame_memory;
 pub mod processor;
 pub mod protocol;
 pub mod remoting_serializable;

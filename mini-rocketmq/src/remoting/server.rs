@@ -41,6 +41,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::remoting::connection;
+use crate::remoting::frame_memory::{DEFAULT_INCOMPLETE_FRAME_MEMORY, FrameMemoryBudget};
 use crate::remoting::processor::ProcessorTable;
 
 pub use crate::remoting::channel::{Channel, ChannelEventListener};
@@ -54,6 +55,9 @@ pub struct ServerConfig {
     pub channel_max_idle: Duration,
     /// `serverSocketBacklog`.
     pub backlog: u32,
+    /// Bytes all connections together may hold for frames that have not
+    /// fully arrived (ours; see [`frame_memory`](crate::remoting::frame_memory)).
+    pub incomplete_frame_memory: usize,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +65,7 @@ impl Default for ServerConfig {
         ServerConfig {
             channel_max_idle: Duration::from_secs(120),
             backlog: 1024,
+            incomplete_frame_memory: DEFAULT_INCOMPLETE_FRAME_MEMORY,
         }
     }
 }
@@ -126,6 +131,7 @@ impl RemotingServer {
         let shared = Arc::new(ServerShared {
             channels: Mutex::new(HashMap::new()),
             user_listener: self.listener_hook,
+            frame_memory: Arc::new(FrameMemoryBudget::new(self.config.incomplete_frame_memory)),
         });
         let stop = Arc::new(Notify::new());
         let accept_task = tokio::spawn(accept_loop(
@@ -158,6 +164,11 @@ impl ServerHandle {
         self.local_addr
     }
 
+    /// The memory budget for incomplete frames, with its current figures.
+    pub fn frame_memory(&self) -> &FrameMemoryBudget {
+        &self.shared.frame_memory
+    }
+
     /// The currently open connections.
     pub fn channels(&self) -> Vec<Channel> {
         self.shared.channels.lock().values().cloned().collect()
@@ -185,6 +196,7 @@ impl ServerHandle {
 struct ServerShared {
     channels: Mutex<HashMap<u64, Channel>>,
     user_listener: Option<Arc<dyn ChannelEventListener>>,
+    frame_memory: Arc<FrameMemoryBudget>,
 }
 
 /// Keeps the channel registry current, then passes the event on.
@@ -223,6 +235,7 @@ async fn accept_loop(
     config: ServerConfig,
     stop: Arc<Notify>,
 ) {
+    let frame_memory = shared.frame_memory.clone();
     let hook: Arc<dyn ChannelEventListener> = shared;
     loop {
         let accepted = tokio::select! {
@@ -237,6 +250,7 @@ async fn accept_loop(
                     processors.clone(),
                     Some(hook.clone()),
                     config.channel_max_idle,
+                    frame_memory.clone(),
                 ) {
                     Ok(channel) => {
                         tracing::debug!(peer = %peer, id = channel.id(), "connection accepted")

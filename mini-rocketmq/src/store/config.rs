@@ -132,6 +132,13 @@ pub struct MessageStoreConfig {
     pub file_reserved_time: u32,
     pub delete_when: String,
     pub disk_max_used_space_ratio: u32,
+    /// Used space (%) of the store's file system above which puts are refused
+    /// (Java `MessageStoreConfig#diskSpaceWarningLevelRatio`, read by
+    /// `DefaultMessageStore.CleanCommitLogService#isSpaceToDelete`).
+    pub disk_space_warning_level_ratio: u32,
+    /// Used space (%) at or below which a full disk counts as writable again
+    /// (Java `diskSpaceCleanForciblyRatio`; between the two the state holds).
+    pub disk_space_clean_forcibly_ratio: u32,
     /// A put that holds the lock longer than this makes later puts fail fast with OS_PAGE_CACHE_BUSY (ms).
     pub os_page_cache_busy_timeout_mills: u64,
     /// Write record layout v2 for topics longer than 127 bytes.
@@ -181,6 +188,8 @@ impl Default for MessageStoreConfig {
             file_reserved_time: 72,
             delete_when: "04".to_owned(),
             disk_max_used_space_ratio: 75,
+            disk_space_warning_level_ratio: 90,
+            disk_space_clean_forcibly_ratio: 85,
             os_page_cache_busy_timeout_mills: 1000,
             auto_message_version_on_topic_len: true,
             message_delay_level: "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h"
@@ -227,6 +236,11 @@ impl MessageStoreConfig {
 
     pub fn abort_path(&self) -> PathBuf {
         self.store_path_root_dir.join("abort")
+    }
+
+    /// Where recovery reports damaged CommitLog ranges (ours; RocketMQ has none).
+    pub fn quarantine_dir(&self) -> PathBuf {
+        self.store_path_root_dir.join("quarantine")
     }
 
     pub fn root(&self) -> &Path {
@@ -288,6 +302,8 @@ impl MessageStoreConfig {
             "fileReservedTime" => self.file_reserved_time = parse(key, v)?,
             "deleteWhen" => self.delete_when = v.to_owned(),
             "diskMaxUsedSpaceRatio" => self.disk_max_used_space_ratio = parse(key, v)?,
+            "diskSpaceWarningLevelRatio" => self.disk_space_warning_level_ratio = parse(key, v)?,
+            "diskSpaceCleanForciblyRatio" => self.disk_space_clean_forcibly_ratio = parse(key, v)?,
             "osPageCacheBusyTimeOutMills" => self.os_page_cache_busy_timeout_mills = parse(key, v)?,
             "autoMessageVersionOnTopicLen" => {
                 self.auto_message_version_on_topic_len = parse(key, v)?
@@ -383,6 +399,14 @@ impl MessageStoreConfig {
             (
                 "diskMaxUsedSpaceRatio",
                 self.disk_max_used_space_ratio.to_string(),
+            ),
+            (
+                "diskSpaceWarningLevelRatio",
+                self.disk_space_warning_level_ratio.to_string(),
+            ),
+            (
+                "diskSpaceCleanForciblyRatio",
+                self.disk_space_clean_forcibly_ratio.to_string(),
             ),
             (
                 "osPageCacheBusyTimeOutMills",

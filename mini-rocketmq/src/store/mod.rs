@@ -36,6 +36,8 @@
 //! | `IndexFile`, `IndexHeader` | [`index_file`] |
 //! | `IndexService`, `QueryOffsetResult` | [`index_service`] |
 //! | `StoreCheckpoint` | [`store_checkpoint`] |
+//! | (none: damaged ranges recovery steps over) | [`quarantine`] |
+//! | `CleanCommitLogService#isSpaceToDelete`, `RunningFlags` disk-full bit | [`disk_space`] |
 //! | `ServiceThread` | [`service_thread`] |
 //! | `DefaultMessageStore` | [`message_store`] |
 //! | `DefaultMessageStore#getMessage` (the pull read path) | `message_store/get_message.rs` |
@@ -67,6 +69,7 @@ pub mod commit_log_recovery;
 pub mod config;
 pub mod consume_queue;
 pub mod consume_queue_store;
+pub mod disk_space;
 pub mod dispatch_request;
 pub mod error;
 pub mod flush;
@@ -79,6 +82,7 @@ pub mod message_arriving_listener;
 pub mod message_filter;
 pub mod message_store;
 pub mod put_message_result;
+pub mod quarantine;
 pub mod queue_offset_operator;
 pub mod reput_message_service;
 pub mod service_thread;

@@ -28,6 +28,7 @@ use super::consume_queue::ConsumeQueue;
 use super::consume_queue_store::ConsumeQueueStore;
 use super::dispatch_request::{CheckedRecord, DispatchRequest, check_message_and_return_size};
 use super::message_arriving_listener::MessageArrivingListener;
+use super::quarantine::Quarantine;
 use super::service_thread::ServiceThread;
 
 /// Something that wants to see every stored message, in CommitLog order
@@ -52,6 +53,8 @@ pub struct ReputMessageService {
     dispatchers: Vec<Arc<dyn CommitLogDispatcher>>,
     listener: RwLock<Option<Arc<dyn MessageArrivingListener>>>,
     delay_levels: Vec<i64>,
+    /// Damaged ranges recovery found: stepped over, never dispatched.
+    quarantine: Arc<Quarantine>,
     reput_from_offset: AtomicI64,
     /// Store time of the newest dispatched message (feeds the checkpoint's logics timestamp).
     last_dispatched_store_timestamp: AtomicI64,
@@ -77,6 +80,7 @@ impl ReputMessageService {
         consume_queue_store: Arc<ConsumeQueueStore>,
         dispatchers: Vec<Arc<dyn CommitLogDispatcher>>,
         delay_levels: Vec<i64>,
+        quarantine: Arc<Quarantine>,
     ) -> Self {
         ReputMessageService {
             commit_log,
@@ -84,6 +88,7 @@ impl ReputMessageService {
             dispatchers,
             listener: RwLock::new(None),
             delay_levels,
+            quarantine,
             reput_from_offset: AtomicI64::new(0),
             last_dispatched_store_timestamp: AtomicI64::new(0),
             dispatched_total: AtomicU64::new(0),
@@ -177,6 +182,7 @@ impl ReputMessageService {
             let mut pos = 0usize;
             let mut roll = false;
             let mut stop = false;
+            let mut skip_to = None;
             while pos < buf.len() {
                 match check_message_and_return_size(&buf[pos..], false, &self.delay_levels) {
                     CheckedRecord::Message(req) if req.commit_log_offset == from + pos as i64 => {
@@ -204,6 +210,10 @@ impl ReputMessageService {
                     }
                     other => {
                         let at = from + pos as i64;
+                        if let Some(range) = self.quarantine.range_containing(at) {
+                            skip_to = Some(range.end());
+                            break;
+                        }
                         if self.stuck_at.swap(at, Ordering::Relaxed) != at {
                             tracing::error!(offset = at, record = ?other, "dispatcher found no valid record where one was written; waiting");
                         }
@@ -213,6 +223,15 @@ impl ReputMessageService {
                 }
             }
             self.set_reput_from_offset(from + pos as i64);
+            if let Some(end) = skip_to {
+                tracing::debug!(
+                    from = from + pos as i64,
+                    to = end,
+                    "dispatcher steps over a quarantined range"
+                );
+                self.set_reput_from_offset(end);
+                continue;
+            }
             if roll {
                 self.set_reput_from_offset(self.commit_log.roll_next_file(from));
                 continue;

@@ -7,7 +7,6 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use mini_rocketmq::broker::{BrokerConfig, BrokerController, BrokerHandle};
@@ -26,8 +25,10 @@ use mini_rocketmq::store::config::MessageStoreConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Generous guard against a hung test; never a timing assertion.
-pub const GUARD: Duration = Duration::from_secs(20);
+#[path = "../wait_support/mod.rs"]
+mod wait_support;
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use wait_support::{GUARD, Poll, wait_until, wait_until_within};
 
 /// Small files so a test store stays small on disk.
 pub fn store_config(dir: &Path) -> MessageStoreConfig {
@@ -230,13 +231,10 @@ pub fn max_offset(topic: &str, queue_id: i32) -> RemotingCommand {
 /// put; wait until the queue shows `n` messages.
 pub async fn wait_max_offset(conn: &mut RawConn, topic: &str, queue_id: i32, n: i64) {
     let want = n.to_string();
-    tokio::time::timeout(GUARD, async {
-        while conn.call(max_offset(topic, queue_id)).await.ext("offset") != Some(want.as_str()) {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    })
-    .await
-    .expect("messages dispatched");
+    let mut poll = Poll::until(&format!("{topic}:{queue_id} holds {n} messages"));
+    while conn.call(max_offset(topic, queue_id)).await.ext("offset") != Some(want.as_str()) {
+        poll.pause().await;
+    }
 }
 
 /// Decode a pull response body the way clients do.

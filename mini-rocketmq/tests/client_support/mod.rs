@@ -18,8 +18,10 @@ use mini_rocketmq::namesrv::{NamesrvConfig, NamesrvController, NamesrvHandle};
 use mini_rocketmq::store::config::MessageStoreConfig;
 use tempfile::TempDir;
 
-/// Upper bound for any wait; never a timing assertion.
-pub const GUARD: Duration = Duration::from_secs(60);
+#[path = "../wait_support/mod.rs"]
+mod wait_support;
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use wait_support::{GUARD, Poll, wait_until, wait_until_within};
 
 /// A name server and some brokers of one cluster, `DefaultCluster`.
 pub struct Cluster {
@@ -190,21 +192,5 @@ impl Cluster {
         if let Some(namesrv) = self.namesrv.take() {
             namesrv.shutdown().await;
         }
-    }
-}
-
-/// Polls `check` every 20 ms until it holds, panicking after [`GUARD`].
-pub async fn wait_until<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + GUARD;
-    while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -104,6 +104,7 @@ impl RouteInfoManager {
     }
 
     // ANCHOR: register_broker
+    // ANCHOR: register_broker_names
     /// `RouteInfoManager#registerBroker`: fold one registration into the
     /// tables. Runs under the write lock from start to end, so a concurrent
     /// route lookup sees the broker either not at all or completely.
@@ -155,6 +156,8 @@ impl RouteInfoManager {
             step!(ACTOR, JAVA, "brokerAddrTable[{name}] = {addrs}");
         }
 
+        // ANCHOR_END: register_broker_names
+        // ANCHOR: register_broker_topics
         // 3. Only a master's topics become queue data (a slave holds copies
         //    of the same queues), and only topics that may have changed.
         let addr_info = BrokerAddrInfo {
@@ -176,6 +179,8 @@ impl RouteInfoManager {
             }
         }
 
+        // ANCHOR_END: register_broker_topics
+        // ANCHOR: register_broker_live
         // 4. The process is live, with the version it just sent. (This comes
         //    after step 3 on purpose: step 3 compared against the old version.)
         let live = BrokerLiveInfo {
@@ -224,6 +229,7 @@ impl RouteInfoManager {
         }
         result
     }
+    // ANCHOR_END: register_broker_live
     // ANCHOR_END: register_broker
 
     // ANCHOR: pickup_topic_route_data

@@ -8,9 +8,14 @@
 //!            ┌───────────────────── BrokerController ─────────────────────┐
 //!  requests  │ RemotingServer: processors by request code                 │
 //!  ────────► │   SEND_MESSAGE(_V2) → SendMessageProcessor ──► DefaultMessageStore
+//!            │   PULL_MESSAGE      → PullMessageProcessor ──► (reads it)  │
+//!            │     nothing yet? held in PullRequestHoldService, woken by   │
+//!            │     the store's NotifyMessageArrivingListener or a timeout  │
+//!            │   UPDATE/QUERY_CONSUMER_OFFSET → ConsumerManageProcessor   │
 //!            │   default → AdminBrokerProcessor ──┐                       │
 //!            │                                    ▼                       │
 //!            │ TopicConfigManager (topics.json)  BrokerOuterAPI ──────────┼──► every name server
+//!            │ ConsumerOffsetManager (consumerOffset.json, every 5 s)     │
 //!            └────────────────────────────────────────────────────────────┘
 //! ```
 //!
@@ -25,13 +30,20 @@
 //! * [`shutdown`](BrokerController::shutdown) undoes it: stop re-registering,
 //!   unregister, stop listening, persist.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use workbook_trace::step;
 
 use crate::broker::broker_config::BrokerConfig;
 use crate::broker::broker_outer_api::BrokerOuterAPI;
+use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
+use crate::broker::longpolling::notify_message_arriving_listener::NotifyMessageArrivingListener;
+use crate::broker::longpolling::pull_request_hold_service::{
+    PullRequestHoldService, PullRequestWakeup,
+};
 use crate::broker::processor::admin_broker_processor::AdminBrokerProcessor;
+use crate::broker::processor::consumer_manage_processor::ConsumerManageProcessor;
+use crate::broker::processor::pull_message_processor::PullMessageProcessor;
 use crate::broker::processor::send_message_processor::SendMessageProcessor;
 use crate::broker::topic_config_manager::TopicConfigManager;
 use crate::common::config_manager::ConfigError;
@@ -57,12 +69,14 @@ pub struct BrokerController {
     topic_config_manager: Arc<TopicConfigManager>,
     broker_outer_api: Arc<BrokerOuterAPI>,
     message_store: Arc<DefaultMessageStore>,
+    consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    pull_request_hold_service: Arc<PullRequestHoldService>,
     /// Built by `initialize`, listening from `start` on.
     remoting_server: Option<Arc<RemotingServer>>,
     network: InProcessNetwork,
     clock: VirtualClock,
-    /// The periodic registration, once started; cancelled on shutdown.
-    register_task: Mutex<Option<TaskId>>,
+    /// The periodic tasks, once started; cancelled on shutdown.
+    scheduled_tasks: Mutex<Vec<TaskId>>,
 }
 
 impl BrokerController {
@@ -82,16 +96,26 @@ impl BrokerController {
         let broker_outer_api =
             Arc::new(BrokerOuterAPI::new(broker_config.clone(), Box::new(client)));
         let name = &broker_config.broker_name;
+        let offsets_file = message_store_config.consumer_offset_path();
+        let consumer_offset_manager = ConsumerOffsetManager::new(name, offsets_file);
         let message_store = DefaultMessageStore::new(name, message_store_config, clock.clone());
+        let message_store = Arc::new(message_store);
+        // Long polling: the store tells the hold service of every arrival.
+        let hold = PullRequestHoldService::new(name, message_store.clone(), clock.clone());
+        let pull_request_hold_service = Arc::new(hold);
+        let listener = NotifyMessageArrivingListener::new(pull_request_hold_service.clone());
+        message_store.set_message_arriving_listener(Arc::new(listener));
         BrokerController {
             broker_config,
             topic_config_manager,
             broker_outer_api,
-            message_store: Arc::new(message_store),
+            message_store,
+            pull_request_hold_service,
+            consumer_offset_manager: Arc::new(consumer_offset_manager),
             remoting_server: None,
             network,
             clock,
-            register_task: Mutex::new(None),
+            scheduled_tasks: Mutex::new(Vec::new()),
         }
     }
 
@@ -100,10 +124,31 @@ impl BrokerController {
     /// the processors.
     pub fn initialize(&mut self) -> Result<(), BrokerError> {
         self.topic_config_manager.load_and_trace()?;
+        self.consumer_offset_manager.load_and_trace()?;
+        self.initialize_broker_scheduled_tasks();
         self.remoting_server = Some(Arc::new(self.register_processor()?));
         Ok(())
     }
     // ANCHOR_END: initialize
+
+    // ANCHOR: initialize_broker_scheduled_tasks
+    /// `BrokerController#initializeBrokerScheduledTasks`: write the consumer
+    /// offsets every `flushConsumerOffsetInterval`, first after 10 s.
+    fn initialize_broker_scheduled_tasks(&self) {
+        let period = self.broker_config.flush_consumer_offset_interval;
+        let offsets = Arc::clone(&self.consumer_offset_manager);
+        let task = self
+            .clock
+            .schedule_at_fixed_rate(10_000, period, move || offsets.persist_and_trace());
+        self.lock_scheduled_tasks().push(task);
+        let name = &self.broker_config.broker_name;
+        step!(
+            name,
+            "BrokerController#initializeBrokerScheduledTasks",
+            "consumerOffsetManager.persist every {period}ms, first in 10000ms"
+        );
+    }
+    // ANCHOR_END: initialize_broker_scheduled_tasks
 
     // ANCHOR: register_processor
     /// `BrokerController#registerProcessor`: each processor gets the services
@@ -122,6 +167,27 @@ impl BrokerController {
         ));
         server.register_processor(request_code::SEND_MESSAGE, send.clone());
         server.register_processor(request_code::SEND_MESSAGE_V2, send);
+        let (name, topics) = (&config.broker_name, &self.topic_config_manager);
+        let (store, offsets) = (&self.message_store, &self.consumer_offset_manager);
+        let hold = &self.pull_request_hold_service;
+        let pull = PullMessageProcessor::new(
+            config.clone(),
+            topics.clone(),
+            store.clone(),
+            offsets.clone(),
+            hold.clone(),
+            self.clock.clone(),
+        );
+        let pull = Arc::new(pull);
+        // The hold service re-runs woken pulls through the processor.
+        let wakeup: Weak<dyn PullRequestWakeup> = Arc::downgrade(&pull) as _;
+        hold.set_pull_message_processor(wakeup);
+        server.register_processor(request_code::PULL_MESSAGE, pull);
+        let manage =
+            ConsumerManageProcessor::new(name, topics.clone(), store.clone(), offsets.clone());
+        let manage = Arc::new(manage);
+        server.register_processor(request_code::UPDATE_CONSUMER_OFFSET, manage.clone());
+        server.register_processor(request_code::QUERY_CONSUMER_OFFSET, manage);
         let admin = AdminBrokerProcessor::new(
             &config.broker_name,
             self.topic_config_manager.clone(),
@@ -138,6 +204,13 @@ impl BrokerController {
     /// Each registration is also the broker's heartbeat.
     pub fn start(self: &Arc<Self>) {
         let (name, addr) = (&self.broker_config.broker_name, self.broker_config.broker_addr());
+        let hold = self.pull_request_hold_service.start();
+        self.lock_scheduled_tasks().push(hold);
+        step!(
+            name,
+            "BrokerController#start",
+            "pullRequestHoldService checks held pulls every 5000ms"
+        );
         if let Some(server) = &self.remoting_server {
             self.network.listen(&addr, server.clone());
             step!(name, "BrokerController#start", "remotingServer listening at {addr}");
@@ -154,7 +227,7 @@ impl BrokerController {
                 broker.register_broker_all();
             }
         });
-        *self.lock_register_task() = Some(task);
+        self.lock_scheduled_tasks().push(task);
         step!(
             name,
             "BrokerController#start",
@@ -168,12 +241,13 @@ impl BrokerController {
     /// every name server so routes drop this broker at once, stop listening,
     /// and write the config files a last time.
     pub fn shutdown(&self) {
-        if let Some(task) = self.lock_register_task().take() {
+        for task in self.lock_scheduled_tasks().drain(..) {
             self.clock.cancel(task);
         }
         self.broker_outer_api.unregister_broker_all();
         self.network.close(&self.broker_config.broker_addr());
         self.topic_config_manager.persist_and_trace();
+        self.consumer_offset_manager.persist_and_trace();
     }
     // ANCHOR_END: shutdown
 
@@ -183,7 +257,7 @@ impl BrokerController {
     /// scan finds it silent for 120 s (chapter 02). Clients learn sooner:
     /// their next request to it fails to connect (chapter 07).
     pub fn simulate_power_cut(&self) {
-        if let Some(task) = self.lock_register_task().take() {
+        for task in self.lock_scheduled_tasks().drain(..) {
             self.clock.cancel(task);
         }
         let (me, addr) = (&self.broker_config.broker_name, self.broker_config.broker_addr());
@@ -213,9 +287,9 @@ impl BrokerController {
         &self.message_store
     }
 
-    fn lock_register_task(&self) -> MutexGuard<'_, Option<TaskId>> {
-        // It only ever holds a task id; a panic elsewhere cannot corrupt it.
-        self.register_task
+    fn lock_scheduled_tasks(&self) -> MutexGuard<'_, Vec<TaskId>> {
+        // It only ever holds task ids; a panic elsewhere cannot corrupt it.
+        self.scheduled_tasks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }

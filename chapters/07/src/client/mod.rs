@@ -16,5 +16,6 @@ pub mod client_instance;
 pub mod mq_client_api_impl;
 pub mod mq_client_manager;
 pub mod producer;
+pub mod pull_result;
 pub mod send_result;
 pub mod topic_publish_info;

@@ -8,9 +8,10 @@
 
 use workbook_trace::step;
 
+use crate::client::pull_result::{PullResult, PullStatus};
 use crate::client::send_result::{SendResult, SendStatus};
 use crate::common::message::Message;
-use crate::common::message_decoder::message_properties_to_string;
+use crate::common::message_decoder::{decodes_batch, message_properties_to_string};
 use crate::common::route::TopicRouteData;
 use crate::common::topic_config::{TopicConfig, TopicFilterType};
 use crate::common::topic_validator::AUTO_CREATE_TOPIC_KEY_TOPIC;
@@ -19,6 +20,13 @@ use crate::remoting::command::RemotingCommand;
 use crate::remoting::error::RemotingError;
 use crate::remoting::protocol::header::GetRouteInfoRequestHeader;
 use crate::remoting::protocol::header::admin::CreateTopicRequestHeader;
+use crate::remoting::protocol::header::offset::{
+    QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader,
+    UpdateConsumerOffsetRequestHeader,
+};
+use crate::remoting::protocol::header::pull::{
+    PullMessageRequestHeader, PullMessageResponseHeader,
+};
 use crate::remoting::protocol::header::send::{
     SendMessageRequestHeader, SendMessageRequestHeaderV2, SendMessageResponseHeader,
 };
@@ -197,4 +205,160 @@ impl MQClientAPIImpl {
         })
     }
     // ANCHOR_END: process_send_response
+
+    // ANCHOR: pull_message
+    /// `MQClientAPIImpl#pullMessage` (sync here; the push consumer of
+    /// chapter 09 pulls asynchronously).
+    pub fn pull_message(
+        &self,
+        broker_addr: &str,
+        header: PullMessageRequestHeader,
+    ) -> Result<PullResult, MQClientError> {
+        let (topic, queue_id, offset) = (&header.topic, header.queue_id, header.queue_offset);
+        let (flag, commit) = (header.sys_flag, header.commit_offset);
+        let sub = header.subscription.as_deref().unwrap_or("");
+        step!(
+            self.actor,
+            "MQClientAPIImpl#pullMessage",
+            "PULL_MESSAGE(11) -> {broker_addr} {topic}-{queue_id} queueOffset={offset} sysFlag={flag} commitOffset={commit} subscription={sub:?}"
+        );
+        let request = RemotingCommand::create_request_command(request_code::PULL_MESSAGE, &header);
+        let response = self.remoting_client.invoke_sync(broker_addr, request)?;
+        process_pull_response(&self.actor, response)
+    }
+    // ANCHOR_END: pull_message
+
+    // ANCHOR: pull_message_async
+    /// `MQClientAPIImpl#pullMessageAsync`: how a push consumer pulls. The
+    /// broker may hold the request (long polling); `callback` gets the
+    /// result whenever the answer comes (`PullCallback#onSuccess`).
+    pub fn pull_message_async(
+        &self,
+        broker_addr: &str,
+        header: PullMessageRequestHeader,
+        callback: impl FnOnce(Result<PullResult, MQClientError>) + Send + 'static,
+    ) -> Result<(), MQClientError> {
+        let (topic, queue_id, offset) = (&header.topic, header.queue_id, header.queue_offset);
+        let (flag, timeout) = (header.sys_flag, header.suspend_timeout_millis);
+        step!(
+            self.actor,
+            "MQClientAPIImpl#pullMessageAsync",
+            "PULL_MESSAGE(11) -> {broker_addr} {topic}-{queue_id} queueOffset={offset} sysFlag={flag} suspendTimeoutMillis={timeout}"
+        );
+        let request = RemotingCommand::create_request_command(request_code::PULL_MESSAGE, &header);
+        let actor = self.actor.clone();
+        let on_response = move |response| callback(process_pull_response(&actor, response));
+        self.remoting_client
+            .invoke_async(broker_addr, request, Box::new(on_response))?;
+        Ok(())
+    }
+    // ANCHOR_END: pull_message_async
+
+    /// `MQClientAPIImpl#updateConsumerOffset` (Java sends it oneway; the
+    /// in-process transport only has round trips, so we take the answer).
+    pub fn update_consumer_offset(
+        &self,
+        broker_addr: &str,
+        header: UpdateConsumerOffsetRequestHeader,
+    ) -> Result<(), MQClientError> {
+        let (group, topic, queue_id, offset) =
+            (&header.consumer_group, &header.topic, header.queue_id, header.commit_offset);
+        step!(
+            self.actor,
+            "MQClientAPIImpl#updateConsumerOffset",
+            "UPDATE_CONSUMER_OFFSET(15) -> {broker_addr} group={group} {topic}-{queue_id} commitOffset={offset}"
+        );
+        let request =
+            RemotingCommand::create_request_command(request_code::UPDATE_CONSUMER_OFFSET, &header);
+        let response = self.remoting_client.invoke_sync(broker_addr, request)?;
+        match response.code {
+            response_code::SUCCESS => Ok(()),
+            code => Err(MQClientError::Response {
+                code,
+                remark: response.remark.unwrap_or_default(),
+            }),
+        }
+    }
+
+    /// `MQClientAPIImpl#queryConsumerOffset`: where the group resumes.
+    pub fn query_consumer_offset(
+        &self,
+        broker_addr: &str,
+        header: QueryConsumerOffsetRequestHeader,
+    ) -> Result<i64, MQClientError> {
+        const JAVA: &str = "MQClientAPIImpl#queryConsumerOffset";
+        let (group, topic, queue_id) = (&header.consumer_group, &header.topic, header.queue_id);
+        step!(
+            self.actor,
+            JAVA,
+            "QUERY_CONSUMER_OFFSET(14) -> {broker_addr} group={group} {topic}-{queue_id}"
+        );
+        let request =
+            RemotingCommand::create_request_command(request_code::QUERY_CONSUMER_OFFSET, &header);
+        let response = self.remoting_client.invoke_sync(broker_addr, request)?;
+        if response.code != response_code::SUCCESS {
+            let remark = response.remark.unwrap_or_default();
+            return Err(MQClientError::Response {
+                code: response.code,
+                remark,
+            });
+        }
+        let answer: QueryConsumerOffsetResponseHeader = response.decode_command_custom_header()?;
+        step!(self.actor, JAVA, "<- SUCCESS(0) offset={}", answer.offset);
+        Ok(answer.offset)
+    }
 }
+
+// ANCHOR: process_pull_response
+/// `MQClientAPIImpl#processPullResponse`: four codes are answers about
+/// the queue; any other is an error.
+fn process_pull_response(
+    actor: &str,
+    response: RemotingCommand,
+) -> Result<PullResult, MQClientError> {
+    const JAVA: &str = "MQClientAPIImpl#processPullResponse";
+    let code = response.code;
+    let pull_status = match code {
+        response_code::SUCCESS => PullStatus::Found,
+        response_code::PULL_NOT_FOUND => PullStatus::NoNewMsg,
+        response_code::PULL_RETRY_IMMEDIATELY => PullStatus::NoMatchedMsg,
+        response_code::PULL_OFFSET_MOVED => PullStatus::OffsetIllegal,
+        _ => {
+            let remark = response.remark.unwrap_or_default();
+            step!(actor, JAVA, "<- {}({code}) remark={remark:?}", response_code_name(code));
+            return Err(MQClientError::Response { code, remark });
+        }
+    };
+    let header: PullMessageResponseHeader = response.decode_command_custom_header()?;
+    let body = response.body.unwrap_or_default();
+    let msg_found_list = if body.is_empty() {
+        Vec::new()
+    } else {
+        decodes_batch(&body).map_err(RemotingError::from)?
+    };
+    let found: Vec<String> = msg_found_list
+        .iter()
+        .map(|m| {
+            format!(
+                "{}:{}",
+                m.queue_offset,
+                m.msg.properties.get("TAGS").map_or("", String::as_str)
+            )
+        })
+        .collect();
+    let (name, next) = (response_code_name(code), header.next_begin_offset);
+    step!(
+        actor,
+        JAVA,
+        "<- {name}({code}) {pull_status} nextBeginOffset={next} msgs=[{}]",
+        found.join(", ")
+    );
+    Ok(PullResult {
+        pull_status,
+        next_begin_offset: header.next_begin_offset,
+        min_offset: header.min_offset,
+        max_offset: header.max_offset,
+        msg_found_list,
+    })
+}
+// ANCHOR_END: process_pull_response

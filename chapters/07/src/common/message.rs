@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
+use serde::{Deserialize, Serialize};
 
 use super::message_const::{PROPERTY_KEYS, PROPERTY_TAGS};
 
@@ -57,11 +58,13 @@ impl Message {
 }
 
 /// The message the broker hands its store (`MessageExtBrokerInner`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageExtBrokerInner {
     pub topic: String,
     pub queue_id: i32,
     pub flag: i32,
+    #[serde(with = "body_bytes")]
     pub body: Bytes,
     pub properties: BTreeMap<String, String>,
     /// `MessageSysFlag` bits (compression, transaction state, ...).
@@ -79,7 +82,8 @@ pub struct MessageExtBrokerInner {
 }
 
 /// A stored message and where it landed (`MessageExt`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageExt {
     pub msg: MessageExtBrokerInner,
     /// Its index in its queue: 0, 1, 2, ... per topic and queue.
@@ -101,6 +105,20 @@ pub fn tags_string_to_tags_code(tags: &str) -> i64 {
         .encode_utf16()
         .fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)));
     i64::from(hash)
+}
+
+/// A body in JSON: an array of byte values (see `MessageDecoder`).
+mod body_bytes {
+    use bytes::Bytes;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(body: &Bytes, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(body)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        Vec::<u8>::deserialize(d).map(Bytes::from)
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@ pub enum RemotingError {
     /// Nothing listens at the address (`RemotingConnectException`).
     #[error("connect to {0} failed: no name server or broker listens at that address")]
     ConnectFailed(String),
+    /// The server held the request to answer later (long polling), and the
+    /// caller waited synchronously: send it with `invoke_async` instead.
+    #[error("{0} holds the request to answer it later; send it with invoke_async")]
+    NoResponse(String),
     /// A required custom-header field is absent (`@CFNotNull` in Java).
     #[error("the custom field <{0}> is null")]
     MissingField(&'static str),

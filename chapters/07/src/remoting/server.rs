@@ -50,4 +50,16 @@ impl RequestProcessor for RemotingServer {
             ),
         }
     }
+
+    /// The same, for a processor that may hold the request.
+    fn async_process_request(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+    ) -> Option<RemotingCommand> {
+        match self.processor_table.get(&request.code) {
+            Some(processor) => processor.async_process_request(channel, request),
+            None => Some(self.process_request(channel, request)),
+        }
+    }
 }

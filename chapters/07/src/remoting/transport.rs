@@ -26,6 +26,7 @@
 //! timeout from its own configuration.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -36,11 +37,17 @@ use super::error::RemotingError;
 /// The connection a request came in on, as the server sees it.
 ///
 /// In Netty this is the live socket; the name server keeps it in
-/// `BrokerLiveInfo` so that it can close it when a broker goes quiet. Here it
-/// only knows who is on the other end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `BrokerLiveInfo` so that it can close it when a broker goes quiet, and a
+/// broker keeps a held pull's channel to answer it later
+/// ([`write_and_flush`](Channel::write_and_flush)). Here it knows who is on
+/// the other end and, for a request sent with `invoke_async`, where its
+/// answer goes.
+#[derive(Clone)]
 pub struct Channel {
     remote_addr: String,
+    /// Delivers a response to the caller's callback (`None` for a channel
+    /// whose caller waits for the processor's return value).
+    responder: Option<Arc<dyn Fn(RemotingCommand) + Send + Sync>>,
 }
 
 impl Channel {
@@ -48,6 +55,7 @@ impl Channel {
     pub fn new(remote_addr: &str) -> Self {
         Channel {
             remote_addr: remote_addr.to_string(),
+            responder: None,
         }
     }
 
@@ -55,7 +63,33 @@ impl Channel {
     pub fn remote_addr(&self) -> &str {
         &self.remote_addr
     }
+
+    /// `Channel#writeAndFlush`: answer a request the processor held. A
+    /// channel without a responder (its caller used `invoke_sync`) drops it.
+    pub fn write_and_flush(&self, response: RemotingCommand) {
+        match &self.responder {
+            Some(respond) => respond(response),
+            None => tracing::warn!(to = %self.remote_addr, "no caller waits for this response"),
+        }
+    }
 }
+
+impl fmt::Debug for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Channel")
+            .field("remote_addr", &self.remote_addr)
+            .finish()
+    }
+}
+
+/// Two channels are the same connection if they reach the same caller.
+impl PartialEq for Channel {
+    fn eq(&self, other: &Self) -> bool {
+        self.remote_addr == other.remote_addr
+    }
+}
+
+impl Eq for Channel {}
 
 // ANCHOR: traits
 /// What a server role plugs into the transport (`NettyRequestProcessor`).
@@ -64,6 +98,18 @@ impl Channel {
 /// `REQUEST_CODE_NOT_SUPPORTED`, never a panic.
 pub trait RequestProcessor: Send + Sync {
     fn process_request(&self, channel: &Channel, request: RemotingCommand) -> RemotingCommand;
+
+    /// The same, for a processor that may answer later: `None` means it
+    /// kept the channel and will `write_and_flush` the answer itself (Java's
+    /// `processRequest` returning `null`). Every processor but the pull
+    /// processor answers at once.
+    fn async_process_request(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+    ) -> Option<RemotingCommand> {
+        Some(self.process_request(channel, request))
+    }
 }
 
 /// What a caller holds to reach other roles by address (`RemotingClient`).
@@ -75,6 +121,16 @@ pub trait RemotingClient: Send + Sync {
         addr: &str,
         request: RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError>;
+
+    /// Send `request` to `addr`; `callback` gets the response whenever it
+    /// comes — now, or after the server held the request
+    /// (`RemotingClient#invokeAsync`).
+    fn invoke_async(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        callback: Box<dyn FnOnce(RemotingCommand) + Send>,
+    ) -> Result<(), RemotingError>;
 }
 // ANCHOR_END: traits
 
@@ -134,8 +190,56 @@ impl RemotingClient for InProcessClient {
     fn invoke_sync(
         &self,
         addr: &str,
-        mut request: RemotingCommand,
+        request: RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
+        let (processor, request, opaque) = self.prepare(addr, request)?;
+        let channel = Channel::new(&self.local_addr);
+        // A processor that holds a request (long polling) answers nobody
+        // who waits synchronously: there is no other thread to answer on.
+        let response = processor
+            .async_process_request(&channel, request)
+            .ok_or_else(|| RemotingError::NoResponse(addr.to_string()))?;
+        Ok(self.finish(addr, opaque, response))
+    }
+
+    fn invoke_async(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        callback: Box<dyn FnOnce(RemotingCommand) + Send>,
+    ) -> Result<(), RemotingError> {
+        let (processor, request, opaque) = self.prepare(addr, request)?;
+        // The channel answers through the callback, once: later answers
+        // (there should be none) find it taken.
+        let callback = Arc::new(Mutex::new(Some(callback)));
+        let (from, to) = (addr.to_string(), self.local_addr.clone());
+        let channel = Channel {
+            remote_addr: self.local_addr.clone(),
+            responder: Some(Arc::new(move |response| {
+                let response = stamp(&from, &to, opaque, response);
+                let taken = callback
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(callback) = taken {
+                    callback(response);
+                }
+            })),
+        };
+        if let Some(response) = processor.async_process_request(&channel, request) {
+            channel.write_and_flush(response);
+        }
+        Ok(())
+    }
+}
+
+impl InProcessClient {
+    /// Stamp the opaque, find the processor at `addr`.
+    fn prepare(
+        &self,
+        addr: &str,
+        mut request: RemotingCommand,
+    ) -> Result<(Arc<dyn RequestProcessor>, RemotingCommand, i32), RemotingError> {
         request.opaque = self.next_opaque.fetch_add(1, Ordering::Relaxed);
         let opaque = request.opaque;
 
@@ -153,20 +257,29 @@ impl RemotingClient for InProcessClient {
             from = %self.local_addr, to = addr, opaque,
             "request {}({})", request_code_name(request.code), request.code
         );
-        let channel = Channel::new(&self.local_addr);
-        let mut response = processor.process_request(&channel, request);
-
-        // What NettyRemotingAbstract does for every processor: the answer
-        // carries the question's opaque and the response flag, whatever the
-        // processor remembered to set.
-        response.opaque = opaque;
-        response.mark_response_type();
-        tracing::debug!(
-            from = addr, to = %self.local_addr, opaque,
-            "response {}({})", response_code_name(response.code), response.code
-        );
-        Ok(response)
+        Ok((processor, request, opaque))
     }
+
+    fn finish(&self, addr: &str, opaque: i32, response: RemotingCommand) -> RemotingCommand {
+        stamp(addr, &self.local_addr, opaque, response)
+    }
+}
+
+/// What NettyRemotingAbstract does for every processor: the answer carries
+/// the question's opaque and the response flag, whatever the processor
+/// remembered to set.
+fn stamp(from: &str, to: &str, opaque: i32, mut response: RemotingCommand) -> RemotingCommand {
+    response.opaque = opaque;
+    response.mark_response_type();
+    tracing::debug!(
+        from,
+        to,
+        opaque,
+        "response {}({})",
+        response_code_name(response.code),
+        response.code
+    );
+    response
 }
 // ANCHOR_END: invoke_sync
 

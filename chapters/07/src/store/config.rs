@@ -31,6 +31,12 @@ impl MessageStoreConfig {
     pub fn topic_config_path(&self) -> PathBuf {
         config_dir(&self.store_path_root_dir).join("topics.json")
     }
+
+    /// `BrokerPathConfigHelper.getConsumerOffsetPath`:
+    /// `<root>/config/consumerOffset.json`.
+    pub fn consumer_offset_path(&self) -> PathBuf {
+        config_dir(&self.store_path_root_dir).join("consumerOffset.json")
+    }
 }
 
 fn config_dir(root: &Path) -> PathBuf {

@@ -17,10 +17,15 @@
 //! match a real broker's) and, per topic and queue, a vector whose index is
 //! the queue offset. Part IV replaces the vectors with files and keeps this
 //! API.
+//!
+//! A read (`getMessage`) names a queue and a queue offset and classifies the
+//! offset against the queue's `[min, max)` first: inside, it walks the queue
+//! and lets a [`MessageFilter`] drop messages by tag hash; outside, it
+//! answers a status and the offset the consumer should use instead.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use workbook_trace::step;
 
@@ -29,6 +34,9 @@ use crate::common::message_decoder::{create_message_id, message_properties_to_st
 use crate::common::topic_validator::TOPIC_MAX_LENGTH;
 use crate::common::virtual_clock::VirtualClock;
 use crate::store::config::MessageStoreConfig;
+use crate::store::get_message_result::{GetMessageResult, GetMessageStatus};
+use crate::store::message_arriving_listener::MessageArrivingListener;
+use crate::store::message_filter::MessageFilter;
 use crate::store::put_message_result::{AppendMessageResult, PutMessageResult, PutMessageStatus};
 
 /// What the commit log and the consume queues hold, behind one lock: Java's
@@ -47,6 +55,8 @@ pub struct DefaultMessageStore {
     message_store_config: MessageStoreConfig,
     clock: VirtualClock,
     commit_log: Mutex<CommitLog>,
+    /// Told about every message put (long polling); set once at start-up.
+    message_arriving_listener: OnceLock<Arc<dyn MessageArrivingListener>>,
 }
 
 impl DefaultMessageStore {
@@ -56,7 +66,14 @@ impl DefaultMessageStore {
             message_store_config,
             clock,
             commit_log: Mutex::new(CommitLog::default()),
+            message_arriving_listener: OnceLock::new(),
         }
+    }
+
+    /// `DefaultMessageStore#setMessageArrivingListener` (a second call is
+    /// ignored).
+    pub fn set_message_arriving_listener(&self, listener: Arc<dyn MessageArrivingListener>) {
+        let _ = self.message_arriving_listener.set(listener);
     }
 
     // ANCHOR: put_message
@@ -70,7 +87,7 @@ impl DefaultMessageStore {
         }
         let store_timestamp = self.clock.now_ms() as i64;
         let size = cal_msg_length(&msg);
-        let (topic, queue_id) = (msg.topic.clone(), msg.queue_id);
+        let (topic, queue_id, tags_code) = (msg.topic.clone(), msg.queue_id, msg.tags_code);
         let mut log = self.lock();
         let wrote_offset = log.max_offset;
         let queue = log.consume_queue_table.entry(topic.clone()).or_default();
@@ -86,11 +103,18 @@ impl DefaultMessageStore {
             msg_id: msg_id.clone(),
         });
         log.max_offset += i64::from(size);
+        drop(log);
         step!(
             self.actor,
             JAVA,
             "{topic}-{queue_id}: queueOffset={queue_offset} commitLogOffset={wrote_offset} size={size}B"
         );
+        // Java's ReputMessageService tells the listener once the message is
+        // in its consume queue; in memory that is now, and outside the lock:
+        // the listener may read the queue.
+        if let Some(listener) = self.message_arriving_listener.get() {
+            listener.arriving(&topic, queue_id, queue_offset, tags_code);
+        }
         PutMessageResult {
             put_message_status: PutMessageStatus::PutOk,
             append_message_result: Some(AppendMessageResult {
@@ -119,6 +143,69 @@ impl DefaultMessageStore {
         Ok(())
     }
 
+    // ANCHOR: get_message
+    /// `DefaultMessageStore#getMessage`: up to `max_msg_nums` messages of a
+    /// queue from `offset` that pass `filter`. An offset outside the queue
+    /// gets a status instead, and a `next_begin_offset` that puts the
+    /// consumer back inside.
+    pub fn get_message(
+        &self,
+        topic: &str,
+        queue_id: i32,
+        offset: i64,
+        max_msg_nums: i32,
+        filter: &dyn MessageFilter,
+    ) -> GetMessageResult {
+        let log = self.lock();
+        let queue = log
+            .consume_queue_table
+            .get(topic)
+            .and_then(|queues| queues.get(&queue_id))
+            .map_or(&[][..], Vec::as_slice);
+        // In memory nothing is ever deleted, so a queue starts at 0.
+        let (min, max) = (0, queue.len() as i64);
+        let outside = |status, next_begin_offset| GetMessageResult {
+            status,
+            next_begin_offset,
+            min_offset: min,
+            max_offset: max,
+            message_list: Vec::new(),
+        };
+        let result = match offset {
+            _ if max == 0 => outside(GetMessageStatus::NoMessageInQueue, 0),
+            o if o < min => outside(GetMessageStatus::OffsetTooSmall, min),
+            o if o == max => outside(GetMessageStatus::OffsetOverflowOne, offset),
+            o if o > max => {
+                outside(GetMessageStatus::OffsetOverflowBadly, if min == 0 { min } else { max })
+            }
+            _ => read_queue(queue, offset, max_msg_nums, filter),
+        };
+        let (status, next, found) =
+            (result.status.name(), result.next_begin_offset, result.message_list.len());
+        step!(
+            self.actor,
+            "DefaultMessageStore#getMessage",
+            "{topic}-{queue_id} offset={offset} of [{min}, {max}) -> {status} ({found} msgs), nextBeginOffset={next}"
+        );
+        result
+    }
+    // ANCHOR_END: get_message
+
+    /// `DefaultMessageStore#getMinOffsetInQueue`.
+    pub fn get_min_offset_in_queue(&self, _topic: &str, _queue_id: i32) -> i64 {
+        0
+    }
+
+    /// `DefaultMessageStore#getMaxOffsetInQueue`: one past the last message.
+    pub fn get_max_offset_in_queue(&self, topic: &str, queue_id: i32) -> i64 {
+        let log = self.lock();
+        let queue = log
+            .consume_queue_table
+            .get(topic)
+            .and_then(|q| q.get(&queue_id));
+        queue.map_or(0, |q| q.len() as i64)
+    }
+
     /// The largest body this store accepts (`maxMessageSize`).
     pub fn max_message_size(&self) -> usize {
         self.message_store_config.max_message_size
@@ -137,6 +224,45 @@ impl DefaultMessageStore {
             .unwrap_or_else(PoisonError::into_inner)
     }
 }
+
+// ANCHOR: read_queue
+/// The FOUND path of `getMessage`: walk the queue from `offset`, skip what
+/// the filter rejects by tag hash, stop after `max_msg_nums` messages.
+/// `NO_MATCHED_MESSAGE` when the walk reached the end and found nothing; the
+/// consumer then continues from the end rather than re-reading.
+fn read_queue(
+    queue: &[MessageExt],
+    offset: i64,
+    max_msg_nums: i32,
+    filter: &dyn MessageFilter,
+) -> GetMessageResult {
+    let max = queue.len() as i64;
+    let wanted = max_msg_nums.max(1) as usize;
+    let mut message_list = Vec::new();
+    let mut next_begin_offset = offset;
+    for msg in &queue[offset as usize..] {
+        if message_list.len() == wanted {
+            break;
+        }
+        next_begin_offset = msg.queue_offset + 1;
+        if filter.is_matched_by_consume_queue(msg.msg.tags_code) {
+            message_list.push(msg.clone());
+        }
+    }
+    let status = if message_list.is_empty() {
+        GetMessageStatus::NoMatchedMessage
+    } else {
+        GetMessageStatus::Found
+    };
+    GetMessageResult {
+        status,
+        next_begin_offset,
+        min_offset: 0,
+        max_offset: max,
+        message_list,
+    }
+}
+// ANCHOR_END: read_queue
 
 // ANCHOR: cal_msg_length
 /// `CommitLog.calMsgLength`: the size of a message's commit-log record, for

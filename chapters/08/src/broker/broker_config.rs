@@ -25,6 +25,14 @@ pub struct BrokerConfig {
     pub auto_create_topic_enable: bool,
     /// `defaultTopicQueueNums`, default 8: the queues of `TBW102`.
     pub default_topic_queue_nums: i32,
+    /// `flushConsumerOffsetInterval`, default 5000 ms: how often consumer
+    /// offsets are written to `consumerOffset.json`.
+    pub flush_consumer_offset_interval: u64,
+    /// `longPollingEnable`, default true: hold a pull that found nothing for
+    /// the consumer's `suspendTimeoutMillis`.
+    pub long_polling_enable: bool,
+    /// `shortPollingTimeMills`, default 1000: how long to hold it otherwise.
+    pub short_polling_time_mills: u64,
 }
 
 impl Default for BrokerConfig {
@@ -41,6 +49,9 @@ impl Default for BrokerConfig {
             register_name_server_period: 30_000,
             auto_create_topic_enable: true,
             default_topic_queue_nums: 8,
+            flush_consumer_offset_interval: 5_000,
+            long_polling_enable: true,
+            short_polling_time_mills: 1_000,
         }
     }
 }

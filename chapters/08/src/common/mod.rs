@@ -12,6 +12,7 @@ pub mod message_queue;
 pub mod mix_all;
 pub mod perm;
 pub mod route;
+pub mod sysflag;
 pub mod topic_config;
 pub mod topic_validator;
 pub mod util_all;

@@ -63,20 +63,25 @@ impl Admin {
             .collect())
     }
 
-    /// The master address of a broker given by name (the address itself is
-    /// accepted too, as `-b` takes either in practice).
+    /// The master address of a broker given by name or by that address.
     pub async fn master_of_broker(&self, broker: &str) -> MQResult<String> {
-        if broker.contains(':') {
-            return Ok(broker.to_string());
-        }
+        Ok(self.resolve_broker(broker).await?.1)
+    }
+
+    /// `(name, master address)` of a broker given by either (what `-b`
+    /// takes in every command).
+    pub async fn resolve_broker(&self, broker: &str) -> MQResult<(String, String)> {
         let info = self.cluster_info().await?;
-        info.broker_addr_table
-            .get(broker)
-            .and_then(|bd| bd.master_addr())
-            .map(str::to_string)
-            .ok_or_else(|| {
-                MQClientError::client(format!("broker [{broker}] not found or has no master"))
-            })
+        let found = info.broker_addr_table.iter().find_map(|(name, bd)| {
+            let master = bd.master_addr()?;
+            (name == broker || master == broker).then(|| (name.clone(), master.to_string()))
+        });
+        found.ok_or_else(|| {
+            let known: Vec<&String> = info.broker_addr_table.keys().collect();
+            MQClientError::client(format!(
+                "broker [{broker}] not found (or has no master); known brokers: {known:?}"
+            ))
+        })
     }
 
     pub async fn route(&self, topic: &str) -> MQResult<TopicRouteData> {

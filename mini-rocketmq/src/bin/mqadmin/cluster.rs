@@ -20,7 +20,7 @@ pub async fn cluster_list(admin: &Admin) -> MQResult<Report> {
         "BID",
         "Addr",
         "Version",
-        "Msgs Put",
+        "Msgs Stored",
         "Topics",
     ]);
     let mut rows = Vec::new();
@@ -55,9 +55,14 @@ pub async fn cluster_list(admin: &Admin) -> MQResult<Report> {
                     put.clone(),
                     topics.clone(),
                 ]);
-                rows.push(json!({ "clusterName": cluster, "brokerName": name, "brokerId": id,
-                    "addr": addr, "version": version, "putMessageTimesTotal": put, "topicCount": topics,
-                    "reachable": runtime.is_some() }));
+                // Numbers as numbers; null where the broker did not answer.
+                let number = |text: &str| text.parse::<i64>().ok();
+                rows.push(
+                    json!({ "clusterName": cluster, "brokerName": name, "brokerId": id,
+                    "addr": addr, "version": runtime.as_ref().map(|_| version),
+                    "messagesStored": number(&put), "topicCount": number(&topics),
+                    "reachable": runtime.is_some() }),
+                );
             }
         }
     }
@@ -74,6 +79,7 @@ pub async fn broker_status(
     let targets: Vec<String> = match (broker, cluster) {
         (Some(b), _) => vec![admin.master_of_broker(b).await?],
         (None, Some(c)) => admin.masters_of_cluster(c).await?.into_values().collect(),
+        // The command line requires one of the two.
         (None, None) => {
             return Err(mini_rocketmq::client::MQClientError::client(
                 "give a broker (-b) or a cluster (-c)",
@@ -81,7 +87,7 @@ pub async fn broker_status(
         }
     };
     let mut text = String::new();
-    let mut all: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut all: BTreeMap<String, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
     for addr in targets {
         let table = admin
             .api()
@@ -96,7 +102,24 @@ pub async fn broker_status(
             }
             text.push_str(&format!("{key:<width$} : {value}\n"));
         }
-        all.insert(addr, table);
+        // The broker sends every figure as text; JSON readers get numbers
+        // and booleans typed as such.
+        let typed = table
+            .into_iter()
+            .map(|(key, value)| {
+                let typed = if let Ok(n) = value.parse::<i64>() {
+                    json!(n)
+                } else if let Ok(x) = value.parse::<f64>() {
+                    json!(x)
+                } else if let Ok(b) = value.parse::<bool>() {
+                    json!(b)
+                } else {
+                    json!(value)
+                };
+                (key, typed)
+            })
+            .collect();
+        all.insert(addr, typed);
     }
     Ok(Report::new(text, json!(all)))
 }

@@ -41,6 +41,20 @@ pub async fn consumer_progress(
     topic: Option<&str>,
 ) -> MQResult<Report> {
     let masters = masters_of_group(admin, group).await?;
+    if let Some(topic) = topic {
+        // An unknown topic would otherwise give an empty table.
+        match admin.route(topic).await {
+            Err(e) if e.is_topic_not_exist() => {
+                return Err(MQClientError::client_with_code(
+                    response_code::TOPIC_NOT_EXIST,
+                    format!("topic [{topic}] does not exist: no name server has a route for it"),
+                ));
+            }
+            other => {
+                other?;
+            }
+        }
+    }
     let mut offsets: BTreeMap<MessageQueue, OffsetWrapper> = BTreeMap::new();
     let mut tps = 0.0;
     for addr in masters.values() {
@@ -50,6 +64,18 @@ pub async fn consumer_progress(
             .await?;
         tps += stats.consume_tps;
         offsets.extend(stats.offset_table);
+    }
+    if offsets.is_empty() {
+        // Java's `examineConsumeStats` refuses an empty answer the same way.
+        return Err(MQClientError::client_with_code(
+            response_code::CONSUMER_NOT_ONLINE,
+            match topic {
+                Some(topic) => format!(
+                    "consumer group [{group}] has no progress on topic [{topic}]: it does not consume it"
+                ),
+                None => format!("consumer group [{group}] has no progress on any topic yet"),
+            },
+        ));
     }
     let mut table = Table::new([
         "Topic",

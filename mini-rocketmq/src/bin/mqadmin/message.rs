@@ -93,6 +93,25 @@ pub async fn query_msg_by_id(admin: &Admin, msg_id: &str, topic: Option<&str>) -
             let (text, json) = message_detail(&msg);
             Ok(Report::new(text, json))
         }
+        // The id names the broker that stored the message (its brokerIP1
+        // and port); that address may not be reachable from here.
+        Err(MQClientError::Remoting(e)) if topic.is_none() => {
+            let addr = message_decoder::decode_message_id(msg_id)
+                .map(|id| id.address.to_string())
+                .unwrap_or_else(|_| "?".to_string());
+            // Either code makes the exit code 3: unreachable.
+            let code = match e.response_code() {
+                response_code::RPC_TIME_OUT => response_code::RPC_TIME_OUT,
+                _ => response_code::RPC_SEND_TO_CHANNEL_FAILED,
+            };
+            Err(MQClientError::client_with_code(
+                code,
+                format!(
+                    "cannot reach {addr}, the broker address inside the offset id {msg_id}: {e}. \
+                     `-t TOPIC` looks the message up through the topic's brokers instead"
+                ),
+            ))
+        }
         Err(e) if topic.is_some() => Err(MQClientError::client_with_code(
             response_code::QUERY_NOT_FOUND,
             format!("message {msg_id} not found by UNIQ_KEY nor as an offset id ({e})"),
@@ -169,8 +188,8 @@ pub async fn query_msg_by_offset(
     queue_id: i32,
     offset: i64,
 ) -> MQResult<Report> {
-    let addr = admin.master_of_broker(broker).await?;
-    let mq = MessageQueue::new(topic, broker, queue_id);
+    let (broker_name, addr) = admin.resolve_broker(broker).await?;
+    let mq = MessageQueue::new(topic, broker_name, queue_id);
     let (msgs, _) = pull_once(admin, &addr, &mq, offset, 1).await?;
     let msg = msgs.first().ok_or_else(|| {
         MQClientError::client_with_code(
@@ -199,6 +218,16 @@ pub async fn send_message(
         .producer_group(format!("mqadmin_send_{}", std::process::id()))
         .client_config(config)
         .build();
+    // `-b` may name the broker or its address; the queue needs the name.
+    let target = match (broker, queue_id) {
+        (Some(broker), Some(queue_id)) => Some((admin.resolve_broker(broker).await?.0, queue_id)),
+        (None, None) => None,
+        _ => {
+            return Err(MQClientError::client(
+                "give both a broker (-b) and a queue id (-i), or neither",
+            ));
+        }
+    };
     producer.start().await?;
     let mut msg = Message::new(topic, body.to_string());
     if let Some(tags) = tags {
@@ -207,16 +236,13 @@ pub async fn send_message(
     if let Some(keys) = keys {
         msg.set_keys(keys.split_whitespace());
     }
-    let result = match (broker, queue_id) {
-        (Some(broker), Some(queue_id)) => {
+    let result = match target {
+        Some((broker_name, queue_id)) => {
             producer
-                .send_to_queue(msg, &MessageQueue::new(topic, broker, queue_id))
+                .send_to_queue(msg, &MessageQueue::new(topic, broker_name, queue_id))
                 .await
         }
-        (None, None) => producer.send(msg).await,
-        _ => Err(MQClientError::client(
-            "give both a broker (-b) and a queue id (-i), or neither",
-        )),
+        None => producer.send(msg).await,
     };
     producer.shutdown().await;
     let result = result?;
@@ -233,6 +259,32 @@ pub async fn send_message(
     Ok(Report::new(table.render(), json))
 }
 
+/// "broker-a 0-3, broker-b 0-7": the queues of a route, per broker.
+fn describe_queues(queues: &[MessageQueue]) -> String {
+    let mut per_broker: std::collections::BTreeMap<&str, Vec<i32>> = Default::default();
+    for mq in queues {
+        per_broker
+            .entry(&mq.broker_name)
+            .or_default()
+            .push(mq.queue_id);
+    }
+    if per_broker.is_empty() {
+        return "none".to_string();
+    }
+    per_broker
+        .iter()
+        .map(|(broker, ids)| {
+            let (min, max) = (ids.iter().min(), ids.iter().max());
+            match (min, max) {
+                (Some(min), Some(max)) if min != max => format!("{broker} {min}-{max}"),
+                (Some(min), _) => format!("{broker} {min}"),
+                _ => broker.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `consumeMessage -t T [-b BROKER -i QID] [-o OFFSET] [-c COUNT]`: reads
 /// messages without committing anything (no consumer group is joined).
 pub async fn consume_message(
@@ -246,15 +298,36 @@ pub async fn consume_message(
     let masters = admin.masters_of_topic(topic).await?;
     let route = admin.route(topic).await?;
     let query = MQAdminImpl::new(&admin.instance);
-    let mut queues: Vec<MessageQueue> =
+    let broker_name = match broker {
+        Some(b) => Some(admin.resolve_broker(b).await?.0),
+        None => None,
+    };
+    let mut all: Vec<MessageQueue> =
         mini_rocketmq::client::topic_publish_info::topic_route_data_to_subscribe_info(
             topic, &route,
-        )
-        .into_iter()
-        .filter(|mq| broker.is_none_or(|b| b == mq.broker_name))
+        );
+    all.sort();
+    let queues: Vec<MessageQueue> = all
+        .iter()
+        .filter(|mq| broker_name.as_ref().is_none_or(|b| *b == mq.broker_name))
         .filter(|mq| queue_id.is_none_or(|q| q == mq.queue_id))
+        .cloned()
         .collect();
-    queues.sort();
+    if queues.is_empty() {
+        // Say which queues there are rather than print an empty table.
+        return Err(MQClientError::client_with_code(
+            response_code::QUERY_NOT_FOUND,
+            format!(
+                "topic [{topic}] has no queue{}{}; its readable queues are {}",
+                queue_id.map(|q| format!(" {q}")).unwrap_or_default(),
+                broker_name
+                    .as_ref()
+                    .map(|b| format!(" on broker {b}"))
+                    .unwrap_or_default(),
+                describe_queues(&all)
+            ),
+        ));
+    }
     let mut table = Table::new([
         "Broker Name",
         "QID",

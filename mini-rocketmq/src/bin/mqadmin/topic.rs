@@ -24,12 +24,8 @@ pub async fn update_topic(
     perm_bits: i32,
     order: bool,
 ) -> MQResult<Report> {
-    topic_validator::validate_topic(topic).map_err(|e| MQClientError::client(e.to_string()))?;
-    if !perm::is_valid(perm_bits) {
-        return Err(MQClientError::client(format!(
-            "perm {perm_bits} is not one of 2 (W), 4 (R), 6 (RW)"
-        )));
-    }
+    // The name, the permission and the queue counts were checked with the
+    // rest of the command line (`check_arguments`).
     let config = TopicConfig {
         topic_name: topic.to_string(),
         read_queue_nums,

@@ -38,25 +38,47 @@ pub fn run_on_runtime(bin: &str, main: impl Future<Output = ExitCode>) -> ExitCo
 
 /// Ctrl-C everywhere; SIGTERM too on Unix (what `kill` and service managers
 /// send). Java's brokers stop from a JVM shutdown hook for the same signals.
-pub async fn wait_for_shutdown_signal() {
+///
+/// Installed before the server announces that it is up: a SIGTERM that
+/// arrives between "boot success" and the first `wait` must still stop the
+/// server cleanly, not kill it with the default action (which is what a
+/// script that starts the server, waits for that line and stops it again
+/// would otherwise see now and then).
+pub struct ShutdownSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the server");
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl ShutdownSignal {
+    /// Must run inside the runtime.
+    pub fn install() -> ShutdownSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+                .map_err(|e| {
+                    tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+                })
+                .ok();
+            ShutdownSignal { signals }
+        }
+        #[cfg(not(unix))]
+        {
+            ShutdownSignal {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Returns once Ctrl-C (SIGINT) or SIGTERM arrived.
+    pub async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut term, mut int)) = self.signals {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -20,9 +20,9 @@ use bytes::Bytes;
 use super::error_response;
 use super::invalid_header;
 use crate::broker::broker_config::BrokerConfig;
-use crate::broker::broker_outer_api::{BrokerIdentity, BrokerOuterAPI};
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::message::{
     Message, MessageExt, MessageExtBrokerInner, MessageVersion, tags_string_to_tags_code,
 };
@@ -54,9 +54,8 @@ pub struct AbstractSendMessageProcessor {
     pub(super) store: DefaultMessageStore,
     pub(super) topic_config_manager: Arc<TopicConfigManager>,
     pub(super) subscription_group_manager: Arc<SubscriptionGroupManager>,
-    /// For the registration that follows a topic's auto-creation.
-    broker_outer_api: Arc<BrokerOuterAPI>,
-    identity: BrokerIdentity,
+    /// Registers a topic a send created before the send is answered.
+    pub(super) topic_route_registration: Arc<TopicRouteRegistration>,
     /// `brokerIP1:listenPort`, written into every stored message.
     pub(super) store_host: SocketAddr,
     /// Picks a queue when the producer sent `queueId < 0`. Round robin is
@@ -72,8 +71,7 @@ impl AbstractSendMessageProcessor {
         store: DefaultMessageStore,
         topic_config_manager: Arc<TopicConfigManager>,
         subscription_group_manager: Arc<SubscriptionGroupManager>,
-        broker_outer_api: Arc<BrokerOuterAPI>,
-        identity: BrokerIdentity,
+        topic_route_registration: Arc<TopicRouteRegistration>,
         store_host: SocketAddr,
     ) -> Self {
         AbstractSendMessageProcessor {
@@ -82,8 +80,7 @@ impl AbstractSendMessageProcessor {
             store,
             topic_config_manager,
             subscription_group_manager,
-            broker_outer_api,
-            identity,
+            topic_route_registration,
             store_host,
             next_queue: AtomicU32::new(0),
         }
@@ -100,12 +97,7 @@ impl AbstractSendMessageProcessor {
     /// producer's SEND_OK finds it (Java registers synchronously here too).
     /// Later changes are registered in the background by the controller.
     pub(super) async fn register_new_topic(&self) {
-        let wrapper = self
-            .topic_config_manager
-            .build_serialize_wrapper_for_registration(self.broker_config.broker_permission);
-        self.broker_outer_api
-            .register_broker_all(&self.identity, wrapper)
-            .await;
+        self.topic_route_registration.register_broker_data().await;
     }
 
     /// Java `AbstractSendMessageProcessor#msgCheck`: every reason to refuse a
@@ -141,49 +133,18 @@ impl AbstractSendMessageProcessor {
         let mut created_now = false;
         let topic_config = match self.topic_config_manager.select_topic_config(&header.topic) {
             Some(tc) => tc,
-            None => {
-                let unit = header.unit_mode.unwrap_or(false);
-                let is_retry = mix_all::is_retry_topic(&header.topic);
-                let topic_sys_flag = match (unit, is_retry) {
-                    (false, _) => 0,
-                    (true, true) => FLAG_UNIT_SUB,
-                    (true, false) => FLAG_UNIT,
-                };
-                let remote = channel.remote_addr().to_string();
-                tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
-                let created = self
-                    .topic_config_manager
-                    .create_topic_in_send_message_method(
-                        &header.topic,
-                        &header.default_topic,
-                        &remote,
-                        header.default_topic_queue_nums,
-                        topic_sys_flag,
-                    );
-                let created = created.or_else(|| {
-                    is_retry.then(|| {
-                        self.topic_config_manager
-                            .create_topic_in_send_message_back_method(
-                                &header.topic,
-                                1,
-                                perm::PERM_READ | perm::PERM_WRITE,
-                                topic_sys_flag,
-                            )
-                    })
-                });
-                match created {
-                    Some(tc) => {
-                        created_now = true;
-                        tc
-                    }
-                    None => {
-                        return Err(Box::new(error_response(
-                            response_code::TOPIC_NOT_EXIST,
-                            format!("topic[{}] not exist, apply first please!", header.topic),
-                        )));
-                    }
+            None => match self.create_topic_for_send(channel, header) {
+                Some(tc) => {
+                    created_now = true;
+                    tc
                 }
-            }
+                None => {
+                    return Err(Box::new(error_response(
+                        response_code::TOPIC_NOT_EXIST,
+                        format!("topic[{}] not exist, apply first please!", header.topic),
+                    )));
+                }
+            },
         };
         let id_valid = topic_config
             .write_queue_nums
@@ -204,6 +165,47 @@ impl AbstractSendMessageProcessor {
             )));
         }
         Ok((topic_config, created_now))
+    }
+
+    /// The auto-creation half of `msgCheck`: a topic nobody created yet is
+    /// made from its template (`TBW102`, when `autoCreateTopicEnable`) by
+    /// `TopicConfigManager#createTopicInSendMessageMethod`; a retry topic is
+    /// made anyway, with one queue. `None`: the topic may not be created.
+    fn create_topic_for_send(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+    ) -> Option<Arc<TopicConfig>> {
+        let unit = header.unit_mode.unwrap_or(false);
+        let is_retry = mix_all::is_retry_topic(&header.topic);
+        let topic_sys_flag = match (unit, is_retry) {
+            (false, _) => 0,
+            (true, true) => FLAG_UNIT_SUB,
+            (true, false) => FLAG_UNIT,
+        };
+        let remote = channel.remote_addr().to_string();
+        tracing::warn!(topic = %header.topic, producer = %remote, "the topic does not exist");
+        let created = self
+            .topic_config_manager
+            .create_topic_in_send_message_method(
+                &header.topic,
+                &header.default_topic,
+                &remote,
+                header.default_topic_queue_nums,
+                topic_sys_flag,
+            );
+        created.or_else(|| {
+            is_retry.then(|| {
+                self.topic_config_manager
+                    .create_topic_in_send_message_back_method(
+                        &header.topic,
+                        1,
+                        perm::PERM_READ | perm::PERM_WRITE,
+                        topic_sys_flag,
+                    )
+                    .0
+            })
+        })
     }
 
     /// The store would refuse an oversized body too; refusing it here gives
@@ -331,14 +333,17 @@ impl AbstractSendMessageProcessor {
             )
         };
         let topic_sys_flag = if header.unit_mode { FLAG_UNIT_SUB } else { 0 };
+        // Created (and registered) before the answer, so the consumer that
+        // pulls its retries finds the route at once.
         let topic_config = self
-            .topic_config_manager
+            .topic_route_registration
             .create_topic_in_send_message_back_method(
                 &topic,
                 queue_nums,
                 perm::PERM_READ | perm::PERM_WRITE,
                 topic_sys_flag,
-            );
+            )
+            .await;
         if !perm::is_writeable(topic_config.perm) {
             return error_response(
                 response_code::NO_PERMISSION,
@@ -346,6 +351,36 @@ impl AbstractSendMessageProcessor {
             );
         }
 
+        if to_dlq {
+            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
+                "message sent back too often, moved to the dead-letter queue");
+        }
+        let inner = self.build_send_back_message(&header, msg, topic, queue_id, to_dlq);
+        let result = self.store.put_message(inner).await;
+        if result.is_ok() {
+            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
+                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
+            RemotingCommand::new_response(response_code::SUCCESS, None)
+        } else {
+            error_response(
+                response_code::SYSTEM_ERROR,
+                result.status.name().to_string(),
+            )
+        }
+    }
+
+    /// The copy that goes back: the original's body, flag, sys flag and born
+    /// time and host, one more reconsume, and properties that remember where
+    /// it came from (`RETRY_TOPIC`, `ORIGIN_MESSAGE_ID`, and
+    /// `DLQ_ORIGIN_TOPIC` for the dead-letter queue).
+    fn build_send_back_message(
+        &self,
+        header: &ConsumerSendMsgBackRequestHeader,
+        msg: MessageExt,
+        topic: String,
+        queue_id: i32,
+        to_dlq: bool,
+    ) -> MessageExtBrokerInner {
         let mut properties = msg.message.properties.clone();
         properties
             .entry(PROPERTY_RETRY_TOPIC.to_string())
@@ -364,8 +399,6 @@ impl AbstractSendMessageProcessor {
                 PROPERTY_DLQ_ORIGIN_TOPIC.to_string(),
                 msg.message.topic.clone(),
             );
-            tracing::info!(group = %header.group, reconsume_times = msg.reconsume_times, max_reconsume_times,
-                "message sent back too often, moved to the dead-letter queue");
         }
         properties.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
 
@@ -396,18 +429,7 @@ impl AbstractSendMessageProcessor {
             tags_code,
         };
         inner.refresh_version();
-
-        let result = self.store.put_message(inner).await;
-        if result.is_ok() {
-            tracing::debug!(group = %header.group, offset = header.offset, client = %channel.remote_addr(),
-                "SendMessageProcessor#consumerSendMsgBack: message re-queued");
-            RemotingCommand::new_response(response_code::SUCCESS, None)
-        } else {
-            error_response(
-                response_code::SYSTEM_ERROR,
-                result.status.name().to_string(),
-            )
-        }
+        inner
     }
 }
 

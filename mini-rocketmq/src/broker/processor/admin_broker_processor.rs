@@ -33,6 +33,7 @@ use crate::broker::longpolling::pull_request_hold_service::PullRequestHoldServic
 use crate::broker::rebalance_lock_manager::RebalanceLockManager;
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::config_manager::ConfigManager;
 use crate::common::perm;
 use crate::common::subscription_group::SubscriptionGroupConfig;
@@ -80,6 +81,8 @@ pub struct AdminBrokerProcessor {
     pub producer_manager: Arc<ProducerManager>,
     pub rebalance_lock_manager: Arc<RebalanceLockManager>,
     pub pull_request_hold_service: Arc<PullRequestHoldService>,
+    /// Registers a topic UPDATE_AND_CREATE_TOPIC created before answering.
+    pub topic_route_registration: Arc<TopicRouteRegistration>,
     /// `brokerIP1:listenPort`, for GET_BROKER_RUNTIME_INFO.
     pub broker_addr: String,
 }
@@ -90,7 +93,18 @@ impl RequestProcessor for AdminBrokerProcessor {
         channel: Channel,
         request: RemotingCommand,
     ) -> BoxFuture<'_, Option<RemotingCommand>> {
-        Box::pin(async move { Some(self.dispatch(&channel, &request)) })
+        Box::pin(async move {
+            let response = self.dispatch(&channel, &request);
+            // Java `updateAndCreateTopic` registers with the name servers
+            // before it answers: the route is there when the caller reads
+            // SUCCESS (mqadmin updateTopic, then topicRoute at once).
+            if request.code == request_code::UPDATE_AND_CREATE_TOPIC
+                && response.code == response_code::SUCCESS
+            {
+                self.topic_route_registration.register_broker_data().await;
+            }
+            Some(response)
+        })
     }
 }
 
@@ -514,8 +528,12 @@ impl AdminBrokerProcessor {
         table.insert("brokerName".into(), self.broker_config.broker_name.clone());
         table.insert("brokerId".into(), self.broker_config.broker_id.to_string());
         table.insert("brokerAddr".into(), self.broker_addr.clone());
+        // Pulls parked by long polling. Java has no such figure; its
+        // `pullThreadPoolQueueSize` counts pulls waiting for a thread, which
+        // this broker (one task per request) does not have, so the key says
+        // what is counted instead of borrowing that name.
         table.insert(
-            "pullThreadPoolQueueSize".into(),
+            "heldPullRequests".into(),
             self.pull_request_hold_service.held_count().to_string(),
         );
         let topics: BTreeSet<String> = self

@@ -17,7 +17,7 @@ use crate::broker::client::client_channel_info::ClientChannelInfo;
 use crate::broker::client::consumer_manager::ConsumerManager;
 use crate::broker::client::producer_manager::ProducerManager;
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
-use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::mix_all;
 use crate::common::perm;
 use crate::common::topic_validator;
@@ -33,7 +33,9 @@ const FLAG_UNIT_SUB: i32 = 0x2;
 
 pub struct ClientManageProcessor {
     broker_config: Arc<BrokerConfig>,
-    topic_config_manager: Arc<TopicConfigManager>,
+    /// Creates a group's retry topic and registers it before the heartbeat
+    /// is answered.
+    topic_route_registration: Arc<TopicRouteRegistration>,
     subscription_group_manager: Arc<SubscriptionGroupManager>,
     consumer_manager: Arc<ConsumerManager>,
     producer_manager: Arc<ProducerManager>,
@@ -47,7 +49,7 @@ impl RequestProcessor for ClientManageProcessor {
     ) -> BoxFuture<'_, Option<RemotingCommand>> {
         Box::pin(async move {
             let response = match request.code {
-                request_code::HEART_BEAT => self.heart_beat(&channel, &request),
+                request_code::HEART_BEAT => self.heart_beat(&channel, &request).await,
                 request_code::UNREGISTER_CLIENT => self.unregister_client(&channel, &request),
                 _ => self.check_client_config(&request),
             };
@@ -59,14 +61,14 @@ impl RequestProcessor for ClientManageProcessor {
 impl ClientManageProcessor {
     pub fn new(
         broker_config: Arc<BrokerConfig>,
-        topic_config_manager: Arc<TopicConfigManager>,
+        topic_route_registration: Arc<TopicRouteRegistration>,
         subscription_group_manager: Arc<SubscriptionGroupManager>,
         consumer_manager: Arc<ConsumerManager>,
         producer_manager: Arc<ProducerManager>,
     ) -> Self {
         ClientManageProcessor {
             broker_config,
-            topic_config_manager,
+            topic_route_registration,
             subscription_group_manager,
             consumer_manager,
             producer_manager,
@@ -74,7 +76,7 @@ impl ClientManageProcessor {
     }
 
     /// HEART_BEAT (34).
-    fn heart_beat(&self, channel: &Channel, request: &RemotingCommand) -> RemotingCommand {
+    async fn heart_beat(&self, channel: &Channel, request: &RemotingCommand) -> RemotingCommand {
         let body = request.body.as_deref().unwrap_or_default();
         let heartbeat = match HeartbeatData::decode(body) {
             Ok(h) => h,
@@ -107,13 +109,16 @@ impl ClientManageProcessor {
             {
                 notify &= group_config.notify_consumer_ids_changed_enable;
                 let topic_sys_flag = if consumer.unit_mode { FLAG_UNIT_SUB } else { 0 };
-                self.topic_config_manager
+                // Registered before the answer: the consumer asks for the
+                // retry topic's route right after its first heartbeat.
+                self.topic_route_registration
                     .create_topic_in_send_message_back_method(
                         &mix_all::get_retry_topic(&consumer.group_name),
                         group_config.retry_queue_nums,
                         perm::PERM_READ | perm::PERM_WRITE,
                         topic_sys_flag,
-                    );
+                    )
+                    .await;
             }
             let changed = self.consumer_manager.register_consumer(
                 &consumer.group_name,

@@ -51,9 +51,9 @@ use super::abstract_send_message_processor::{
 };
 use super::{error_response, invalid_header};
 use crate::broker::broker_config::BrokerConfig;
-use crate::broker::broker_outer_api::{BrokerIdentity, BrokerOuterAPI};
 use crate::broker::subscription_group_manager::SubscriptionGroupManager;
 use crate::broker::topic_config_manager::TopicConfigManager;
+use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::message::{
     Message, MessageExt, MessageExtBatch, MessageExtBrokerInner, MessageVersion,
 };
@@ -126,8 +126,7 @@ impl SendMessageProcessor {
         store: DefaultMessageStore,
         topic_config_manager: Arc<TopicConfigManager>,
         subscription_group_manager: Arc<SubscriptionGroupManager>,
-        broker_outer_api: Arc<BrokerOuterAPI>,
-        identity: BrokerIdentity,
+        topic_route_registration: Arc<TopicRouteRegistration>,
         store_host: SocketAddr,
     ) -> Self {
         SendMessageProcessor {
@@ -137,8 +136,7 @@ impl SendMessageProcessor {
                 store,
                 topic_config_manager,
                 subscription_group_manager,
-                broker_outer_api,
-                identity,
+                topic_route_registration,
                 store_host,
             ),
         }
@@ -221,7 +219,7 @@ impl SendMessageProcessor {
             Ok(ready) => ready,
             Err(response) => return response,
         };
-        let (topic, queue_id) = match self.handle_retry_and_dlq(&header) {
+        let (topic, queue_id) = match self.handle_retry_and_dlq(&header).await {
             Ok(Some(dlq)) => (dlq, 0),
             Ok(None) => (std::mem::take(&mut header.topic), queue_id),
             Err(response) => return *response,
@@ -289,7 +287,7 @@ impl SendMessageProcessor {
     /// (old clients do this instead of CONSUMER_SEND_MSG_BACK) past the
     /// group's limit sends the message to the dead-letter queue instead.
     /// Returns the dead-letter topic when the message goes there (queue 0).
-    fn handle_retry_and_dlq(
+    async fn handle_retry_and_dlq(
         &self,
         header: &SendMessageRequestHeader,
     ) -> Result<Option<String>, Box<RemotingCommand>> {
@@ -317,13 +315,14 @@ impl SendMessageProcessor {
         }
         let dlq = mix_all::get_dlq_topic(group);
         self.base
-            .topic_config_manager
+            .topic_route_registration
             .create_topic_in_send_message_back_method(
                 &dlq,
                 DLQ_NUMS_PER_GROUP,
                 perm::PERM_READ | perm::PERM_WRITE,
                 0,
-            );
+            )
+            .await;
         tracing::info!(group, reconsume_times, max_reconsume_times, dlq = %dlq,
             "retry message exceeded its reconsume times, sent to the dead-letter queue");
         Ok(Some(dlq))

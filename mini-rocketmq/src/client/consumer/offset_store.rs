@@ -92,6 +92,32 @@ impl OffsetTable {
         self.table.write().remove(mq);
     }
 
+    /// The first half of Java `readOffset`, the same in both stores: answer
+    /// from memory unless the store was asked for; -1 when memory has
+    /// nothing and only memory was asked. `None`: ask the store.
+    fn read_from_memory(&self, mq: &MessageQueue, kind: ReadOffsetType) -> Option<i64> {
+        if kind != ReadOffsetType::ReadFromStore
+            && let Some(offset) = self.get(mq)
+        {
+            return Some(offset);
+        }
+        (kind == ReadOffsetType::ReadFromMemory).then_some(-1)
+    }
+
+    /// The second half: remember what the store said. -1 when it holds no
+    /// offset for the queue, -2 when it could not be read (the error is
+    /// already logged).
+    fn adopt_from_store(&self, mq: &MessageQueue, stored: Result<Option<i64>, ()>) -> i64 {
+        match stored {
+            Ok(Some(offset)) => {
+                self.update(mq, offset, false);
+                offset
+            }
+            Ok(None) => -1,
+            Err(()) => -2,
+        }
+    }
+
     fn snapshot(&self, topic: &str) -> BTreeMap<MessageQueue, i64> {
         self.table
             .read()
@@ -186,25 +212,13 @@ impl OffsetStore for RemoteBrokerOffsetStore {
 
     fn read_offset<'a>(&'a self, mq: &'a MessageQueue, kind: ReadOffsetType) -> BoxFuture<'a, i64> {
         Box::pin(async move {
-            if kind != ReadOffsetType::ReadFromStore
-                && let Some(offset) = self.offsets.get(mq)
-            {
+            if let Some(offset) = self.offsets.read_from_memory(mq, kind) {
                 return offset;
             }
-            if kind == ReadOffsetType::ReadFromMemory {
-                return -1;
-            }
-            match self.fetch_consume_offset_from_broker(mq).await {
-                Ok(Some(offset)) => {
-                    self.offsets.update(mq, offset, false);
-                    offset
-                }
-                Ok(None) => -1,
-                Err(e) => {
-                    tracing::warn!(group = %self.group, %mq, error = %e, "fetching the consumer offset failed");
-                    -2
-                }
-            }
+            let stored = self.fetch_consume_offset_from_broker(mq).await.map_err(|e| {
+                tracing::warn!(group = %self.group, %mq, error = %e, "fetching the consumer offset failed");
+            });
+            self.offsets.adopt_from_store(mq, stored)
         })
     }
 
@@ -342,27 +356,16 @@ impl OffsetStore for LocalFileOffsetStore {
 
     fn read_offset<'a>(&'a self, mq: &'a MessageQueue, kind: ReadOffsetType) -> BoxFuture<'a, i64> {
         Box::pin(async move {
-            if kind != ReadOffsetType::ReadFromStore
-                && let Some(offset) = self.offsets.get(mq)
-            {
+            if let Some(offset) = self.offsets.read_from_memory(mq, kind) {
                 return offset;
             }
-            if kind == ReadOffsetType::ReadFromMemory {
-                return -1;
-            }
-            match self.read_file() {
-                Ok(wrapper) => match wrapper.offset_table.get(mq) {
-                    Some(offset) => {
-                        self.offsets.update(mq, *offset, false);
-                        *offset
-                    }
-                    None => -1,
-                },
-                Err(e) => {
+            let stored = self
+                .read_file()
+                .map(|wrapper| wrapper.offset_table.get(mq).copied())
+                .map_err(|e| {
                     tracing::warn!(group = %self.group, error = %e, "reading the local offsets failed");
-                    -2
-                }
-            }
+                });
+            self.offsets.adopt_from_store(mq, stored)
         })
     }
 

@@ -286,18 +286,11 @@ impl DefaultMQProducerImpl {
                 }
             }
         }
-        let cause = last_error.map_or_else(|| "no queue available".to_string(), |e| e.to_string());
-        let code = response_code::SYSTEM_ERROR;
-        Err(MQClientError::client_with_code(
-            code,
-            format!(
-                "send [{}] times, still failed, cost [{}]ms, topic: {}, brokers sent: {:?}: {}",
-                brokers_sent.len(),
-                begin.elapsed().as_millis(),
-                prepared.topic,
-                brokers_sent,
-                cause
-            ),
+        Err(send_failed(
+            &prepared.topic,
+            &brokers_sent,
+            begin,
+            last_error,
         ))
     }
 
@@ -377,10 +370,31 @@ impl DefaultMQProducerImpl {
     /// Java `batch()` + `send(MessageBatch)`.
     pub(super) async fn send_batch(
         &self,
-        mut msgs: Vec<Message>,
+        msgs: Vec<Message>,
         mq: Option<&MessageQueue>,
         timeout: Duration,
     ) -> MQResult<SendResult> {
+        let prepared = self.batch(msgs)?;
+        let begin = Instant::now();
+        match mq {
+            Some(mq) => {
+                self.find_publish_info(&prepared.topic).await?;
+                self.send_kernel_impl(&prepared, mq, CommunicationMode::Sync, timeout)
+                    .await
+            }
+            None => {
+                let info = self.find_publish_info(&prepared.topic).await?;
+                self.send_with_retries(&prepared, &info, CommunicationMode::Sync, timeout, begin)
+                    .await
+            }
+        }
+    }
+
+    /// Java `DefaultMQProducer#batch`: check that the messages may travel
+    /// together (one topic, not a retry topic, no delay, non-empty bodies,
+    /// within the size limit), give each its UNIQ_KEY, and encode them into
+    /// one SEND_BATCH_MESSAGE body.
+    fn batch(&self, mut msgs: Vec<Message>) -> MQResult<PreparedMessage> {
         let Some(first) = msgs.first() else {
             return Err(MQClientError::client_with_code(
                 response_code::MESSAGE_ILLEGAL,
@@ -448,7 +462,7 @@ impl DefaultMQProducerImpl {
             crate::common::message_const::PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.to_string(),
             message_client_id::create_uniq_id(),
         );
-        let prepared = PreparedMessage {
+        Ok(PreparedMessage {
             properties: message_decoder::message_properties_to_string(&batch_props),
             body: body.freeze(),
             topic,
@@ -456,21 +470,27 @@ impl DefaultMQProducerImpl {
             sys_flag: 0,
             msg_id: msg_ids,
             batch: true,
-        };
-        let begin = Instant::now();
-        match mq {
-            Some(mq) => {
-                self.find_publish_info(&prepared.topic).await?;
-                self.send_kernel_impl(&prepared, mq, CommunicationMode::Sync, timeout)
-                    .await
-            }
-            None => {
-                let info = self.find_publish_info(&prepared.topic).await?;
-                self.send_with_retries(&prepared, &info, CommunicationMode::Sync, timeout, begin)
-                    .await
-            }
-        }
+        })
     }
+}
+
+/// The error after the last attempt (Java `sendDefaultImpl`'s "Send [n]
+/// times, still failed").
+fn send_failed(
+    topic: &str,
+    brokers_sent: &[String],
+    begin: Instant,
+    last_error: Option<MQClientError>,
+) -> MQClientError {
+    let cause = last_error.map_or_else(|| "no queue available".to_string(), |e| e.to_string());
+    MQClientError::client_with_code(
+        response_code::SYSTEM_ERROR,
+        format!(
+            "send [{}] times, still failed, cost [{}]ms, topic: {topic}, brokers sent: {brokers_sent:?}: {cause}",
+            brokers_sent.len(),
+            begin.elapsed().as_millis(),
+        ),
+    )
 }
 
 /// The failures another queue might not have (Java `DefaultMQProducer#retryResponseCodes`, `client/src/main/java/org/apache/rocketmq/client/producer/DefaultMQProducer.java`), plus every

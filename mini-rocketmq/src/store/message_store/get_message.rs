@@ -148,6 +148,13 @@ impl DefaultMessageStore {
                     next_phy_file_start = commit_log.roll_next_file(unit.commit_log_offset);
                     continue;
                 };
+                if !self.is_sound_record(unit.commit_log_offset, &record) {
+                    // Damaged: skipped like a filler entry; the consumer moves past it.
+                    if total == 0 {
+                        status = GetMessageStatus::NoMatchedMessage;
+                    }
+                    continue;
+                }
                 if let Some(f) = filter
                     && !f.is_matched_by_commit_log(record.as_slice())
                 {

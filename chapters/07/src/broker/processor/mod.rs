@@ -3,4 +3,6 @@
 //! `BrokerController`).
 
 pub mod admin_broker_processor;
+pub mod consumer_manage_processor;
+pub mod pull_message_processor;
 pub mod send_message_processor;

@@ -167,8 +167,7 @@ impl SendMessageProcessor {
             .write_queue_nums
             .max(topic_config.read_queue_nums);
         let queue_id = header.queue_id;
-        let in_range = (0..id_valid).contains(&queue_id);
-        if in_range {
+        if (0..id_valid).contains(&queue_id) {
             return Ok(());
         }
         let topic = &topic_config.topic_name;

@@ -8,6 +8,8 @@
 //! field names; a Java name server reads `brokerName`, not `broker_name`.
 
 pub mod admin;
+pub mod offset;
+pub mod pull;
 pub mod send;
 
 use std::collections::HashMap;
