@@ -26,7 +26,10 @@ pub fn create_broker_controller(
     network: &InProcessNetwork,
     clock: &VirtualClock,
 ) -> Result<Arc<BrokerController>, BrokerError> {
-    let (name, cluster) = (&broker_config.broker_name, &broker_config.broker_cluster_name);
+    let (name, cluster) = (
+        &broker_config.broker_name,
+        &broker_config.broker_cluster_name,
+    );
     let namesrv_addr = &broker_config.namesrv_addr;
     step!(
         name,
@@ -34,8 +37,12 @@ pub fn create_broker_controller(
         "brokerClusterName={cluster} brokerId={} namesrvAddr={namesrv_addr}",
         broker_config.broker_id
     );
-    let mut controller =
-        BrokerController::new(broker_config, message_store_config, network.clone(), clock.clone());
+    let mut controller = BrokerController::new(
+        broker_config,
+        message_store_config,
+        network.clone(),
+        clock.clone(),
+    );
     controller.initialize()?;
     Ok(Arc::new(controller))
 }

@@ -203,7 +203,10 @@ impl BrokerController {
     /// now, then again every `registerNameServerPeriod` (first after 10 s).
     /// Each registration is also the broker's heartbeat.
     pub fn start(self: &Arc<Self>) {
-        let (name, addr) = (&self.broker_config.broker_name, self.broker_config.broker_addr());
+        let (name, addr) = (
+            &self.broker_config.broker_name,
+            self.broker_config.broker_addr(),
+        );
         let hold = self.pull_request_hold_service.start();
         self.lock_scheduled_tasks().push(hold);
         step!(
@@ -213,7 +216,11 @@ impl BrokerController {
         );
         if let Some(server) = &self.remoting_server {
             self.network.listen(&addr, server.clone());
-            step!(name, "BrokerController#start", "remotingServer listening at {addr}");
+            step!(
+                name,
+                "BrokerController#start",
+                "remotingServer listening at {addr}"
+            );
         }
         self.register_broker_all();
         let period = self
@@ -252,10 +259,10 @@ impl BrokerController {
     // ANCHOR_END: shutdown
 
     /// Not in RocketMQ: the machine loses power. Nothing answers at the
-    /// broker's address any more, its registrations stop, and nobody
-    /// unregisters it, so the name server keeps it in every route until its
-    /// scan finds it silent for 120 s (chapter 02). Clients learn sooner:
-    /// their next request to it fails to connect (chapter 07).
+    /// broker's address any more, its timers stop, and nobody unregisters
+    /// it, so the name server keeps it in every route until its scan finds
+    /// it silent for 120 s (chapter 02). Clients learn sooner: their next
+    /// request to it fails to connect (chapter 07).
     pub fn simulate_power_cut(&self) {
         for task in self.lock_scheduled_tasks().drain(..) {
             self.clock.cancel(task);

@@ -125,7 +125,11 @@ impl TopicConfigManager {
             let verb = if old.is_some() { "updated" } else { "created" };
             (format!("{topic} {verb}"), table.data_version.counter)
         };
-        step!(self.actor, "TopicConfigManager#updateTopicConfig", "{topic}, dataVersion={version}");
+        step!(
+            self.actor,
+            "TopicConfigManager#updateTopicConfig",
+            "{topic}, dataVersion={version}"
+        );
         self.persist_and_trace();
     }
     // ANCHOR_END: update_topic_config
@@ -149,12 +153,20 @@ impl TopicConfigManager {
                 return Some(existing.clone()); // another send created it first
             }
             let Some(template) = table.topic_config_table.get(default_topic) else {
-                step!(self.actor, JAVA, "{topic}: no template {default_topic} -> not created");
+                step!(
+                    self.actor,
+                    JAVA,
+                    "{topic}: no template {default_topic} -> not created"
+                );
                 return None;
             };
             let template_perm = template.perm;
             if !is_inherited(template_perm) {
-                step!(self.actor, JAVA, "{topic}: {default_topic} lacks INHERIT -> not created");
+                step!(
+                    self.actor,
+                    JAVA,
+                    "{topic}: {default_topic} lacks INHERIT -> not created"
+                );
                 return None;
             }
             let queues = client_default_topic_queue_nums.min(template.write_queue_nums);

@@ -75,7 +75,11 @@ impl MQClientAPIImpl {
         };
         let request =
             RemotingCommand::create_request_command(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
-        step!(self.actor, JAVA, "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}");
+        step!(
+            self.actor,
+            JAVA,
+            "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}"
+        );
 
         let response = self.remoting_client.invoke_sync(namesrv_addr, request)?;
         let code = response.code;
@@ -94,7 +98,13 @@ impl MQClientAPIImpl {
         }
         let body = response.body.unwrap_or_default();
         let route: TopicRouteData = serde_json::from_slice(&body).map_err(RemotingError::from)?;
-        step!(self.actor, JAVA, "<- SUCCESS(0) body={}B: {}", body.len(), route.summary());
+        step!(
+            self.actor,
+            JAVA,
+            "<- SUCCESS(0) body={}B: {}",
+            body.len(),
+            route.summary()
+        );
         Ok(route)
     }
     // ANCHOR_END: get_topic_route_info_from_name_server
@@ -183,9 +193,15 @@ impl MQClientAPIImpl {
             response_code::SLAVE_NOT_AVAILABLE => SendStatus::SlaveNotAvailable,
             _ => {
                 let remark = response.remark.unwrap_or_default();
-                let (name, first_line) =
-                    (response_code_name(code), remark.lines().next().unwrap_or(""));
-                step!(self.actor, JAVA, "<- {name}({code}) remark=\"{first_line}\"");
+                let (name, first_line) = (
+                    response_code_name(code),
+                    remark.lines().next().unwrap_or(""),
+                );
+                step!(
+                    self.actor,
+                    JAVA,
+                    "<- {name}({code}) remark=\"{first_line}\""
+                );
                 return Err(MQClientError::Response { code, remark });
             }
         };
@@ -261,8 +277,12 @@ impl MQClientAPIImpl {
         broker_addr: &str,
         header: UpdateConsumerOffsetRequestHeader,
     ) -> Result<(), MQClientError> {
-        let (group, topic, queue_id, offset) =
-            (&header.consumer_group, &header.topic, header.queue_id, header.commit_offset);
+        let (group, topic, queue_id, offset) = (
+            &header.consumer_group,
+            &header.topic,
+            header.queue_id,
+            header.commit_offset,
+        );
         step!(
             self.actor,
             "MQClientAPIImpl#updateConsumerOffset",
@@ -325,7 +345,12 @@ fn process_pull_response(
         response_code::PULL_OFFSET_MOVED => PullStatus::OffsetIllegal,
         _ => {
             let remark = response.remark.unwrap_or_default();
-            step!(actor, JAVA, "<- {}({code}) remark={remark:?}", response_code_name(code));
+            step!(
+                actor,
+                JAVA,
+                "<- {}({code}) remark={remark:?}",
+                response_code_name(code)
+            );
             return Err(MQClientError::Response { code, remark });
         }
     };

@@ -156,7 +156,12 @@ impl RouteInfoManager {
             .entry(cluster.clone())
             .or_default();
         if names.insert(name.clone()) {
-            step!(self.actor, JAVA, "clusterAddrTable[{cluster}] = {}", set_to_string(names));
+            step!(
+                self.actor,
+                JAVA,
+                "clusterAddrTable[{cluster}] = {}",
+                set_to_string(names)
+            );
         }
 
         // 2. The broker name gains (or re-confirms) the address of this id.
@@ -255,7 +260,11 @@ impl RouteInfoManager {
             }
         } else {
             let list = body.filter_server_list.clone();
-            step!(self.actor, JAVA, "filterServerTable[{addr_info}] = {list:?}");
+            step!(
+                self.actor,
+                JAVA,
+                "filterServerTable[{addr_info}] = {list:?}"
+            );
             tables.filter_server_table.insert(addr_info, list);
         }
 
@@ -317,7 +326,11 @@ impl RouteInfoManager {
             }
         }
         if route.broker_datas.is_empty() {
-            step!(self.actor, JAVA, "{topic}: no broker of it has an address -> null");
+            step!(
+                self.actor,
+                JAVA,
+                "{topic}: no broker of it has an address -> null"
+            );
             return None;
         }
         let names: Vec<&str> = route
@@ -443,7 +456,11 @@ impl RouteInfoManager {
                 continue;
             }
             tables.broker_addr_table.remove(name);
-            step!(self.actor, JAVA, "brokerAddrTable[{name}] removed (no address left)");
+            step!(
+                self.actor,
+                JAVA,
+                "brokerAddrTable[{name}] removed (no address left)"
+            );
 
             // The cluster loses the name; an empty cluster goes too.
             let cluster = &request.cluster_name;
@@ -451,7 +468,11 @@ impl RouteInfoManager {
                 names.remove(name);
                 if names.is_empty() {
                     tables.cluster_addr_table.remove(cluster);
-                    step!(self.actor, JAVA, "clusterAddrTable[{cluster}] removed (no broker left)");
+                    step!(
+                        self.actor,
+                        JAVA,
+                        "clusterAddrTable[{cluster}] removed (no broker left)"
+                    );
                 } else {
                     step!(
                         self.actor,
@@ -585,10 +606,18 @@ impl RouteTables {
         });
         match removed.as_slice() {
             [] => {}
-            [topic] => step!(actor, JAVA, "topicQueueTable[{topic}] removed (no broker left)"),
+            [topic] => step!(
+                actor,
+                JAVA,
+                "topicQueueTable[{topic}] removed (no broker left)"
+            ),
             many => {
                 let n = many.len();
-                step!(actor, JAVA, "topicQueueTable: {n} topics removed (no broker left)");
+                step!(
+                    actor,
+                    JAVA,
+                    "topicQueueTable: {n} topics removed (no broker left)"
+                );
             }
         }
     }
@@ -660,7 +689,11 @@ mod tests {
         let rim = RouteInfoManager::new("namesrv", clock.clone());
         register(&rim, "a", "a:1", &["T"], None);
         clock.advance_to(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME);
-        assert_eq!(rim.scan_not_active_broker(), 0, "exactly 120 s is not yet too long");
+        assert_eq!(
+            rim.scan_not_active_broker(),
+            0,
+            "exactly 120 s is not yet too long"
+        );
         clock.advance_to(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME + 1);
         assert_eq!(rim.scan_not_active_broker(), 1);
         assert!(rim.pickup_topic_route_data("T").is_none());

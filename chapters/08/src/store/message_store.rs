@@ -175,13 +175,17 @@ impl DefaultMessageStore {
             _ if max == 0 => outside(GetMessageStatus::NoMessageInQueue, 0),
             o if o < min => outside(GetMessageStatus::OffsetTooSmall, min),
             o if o == max => outside(GetMessageStatus::OffsetOverflowOne, offset),
-            o if o > max => {
-                outside(GetMessageStatus::OffsetOverflowBadly, if min == 0 { min } else { max })
-            }
+            o if o > max => outside(
+                GetMessageStatus::OffsetOverflowBadly,
+                if min == 0 { min } else { max },
+            ),
             _ => read_queue(queue, offset, max_msg_nums, filter),
         };
-        let (status, next, found) =
-            (result.status.name(), result.next_begin_offset, result.message_list.len());
+        let (status, next, found) = (
+            result.status.name(),
+            result.next_begin_offset,
+            result.message_list.len(),
+        );
         step!(
             self.actor,
             "DefaultMessageStore#getMessage",
@@ -323,7 +327,10 @@ mod tests {
             .put_message(msg("A", 0, b"z"))
             .append_message_result
             .unwrap();
-        assert_eq!((a0.logics_offset, a1.logics_offset, a0b.logics_offset), (0, 0, 1));
+        assert_eq!(
+            (a0.logics_offset, a1.logics_offset, a0b.logics_offset),
+            (0, 0, 1)
+        );
         // 91 fixed bytes + 1 body + 1 topic, no properties.
         assert_eq!(a0.wrote_bytes, 93);
         assert_eq!((a1.wrote_offset, a0b.wrote_offset), (93, 186));

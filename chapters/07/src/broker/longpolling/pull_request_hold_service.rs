@@ -87,7 +87,10 @@ impl PullRequestHoldService {
     /// its queue until a message or its timeout wakes it.
     pub fn suspend_pull_request(&self, topic: &str, queue_id: i32, pull_request: PullRequest) {
         let key = format!("{topic}{TOPIC_QUEUEID_SEPARATOR}{queue_id}");
-        let (offset, timeout) = (pull_request.pull_from_this_offset, pull_request.timeout_millis);
+        let (offset, timeout) = (
+            pull_request.pull_from_this_offset,
+            pull_request.timeout_millis,
+        );
         let held = {
             let mut table = self.lock();
             let requests = table.entry(key.clone()).or_default();

@@ -271,7 +271,11 @@ impl SendMessageProcessor {
     /// A refusal from `msgCheck`; the remark reaches the producer.
     fn refuse(&self, topic: &str, code: i32, remark: String) -> RemotingCommand {
         let (name, code_name) = (&self.broker_config.broker_name, response_code_name(code));
-        step!(name, "SendMessageProcessor#msgCheck", "topic={topic} -> {code_name}({code})");
+        step!(
+            name,
+            "SendMessageProcessor#msgCheck",
+            "topic={topic} -> {code_name}({code})"
+        );
         RemotingCommand::create_response_command(code, Some(remark))
     }
 }

@@ -50,7 +50,11 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let header: CreateTopicRequestHeader = request.decode_command_custom_header()?;
-        let (topic, read, write) = (&header.topic, header.read_queue_nums, header.write_queue_nums);
+        let (topic, read, write) = (
+            &header.topic,
+            header.read_queue_nums,
+            header.write_queue_nums,
+        );
         step!(
             self.actor,
             "AdminBrokerProcessor#updateAndCreateTopic",
@@ -68,7 +72,10 @@ impl AdminBrokerProcessor {
             .update_topic_config(topic_config.clone());
         let (manager, outer_api) = (&self.topic_config_manager, &self.broker_outer_api);
         register_increment_broker_data(manager, outer_api, &topic_config);
-        Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None))
+        Ok(RemotingCommand::create_response_command(
+            response_code::SUCCESS,
+            None,
+        ))
     }
     // ANCHOR_END: update_and_create_topic
 }

@@ -73,7 +73,10 @@ impl ConsumerManageProcessor {
         let offset = header.commit_offset;
         self.consumer_offset_manager
             .commit_offset(client, group, topic, queue_id, offset);
-        Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None))
+        Ok(RemotingCommand::create_response_command(
+            response_code::SUCCESS,
+            None,
+        ))
     }
     // ANCHOR_END: update_consumer_offset
 
