@@ -1,0 +1,12 @@
+//! Producers — Java package `org.apache.rocketmq.client.producer` and the
+//! send path of `client.impl.producer`.
+//!
+//! | file | Java class |
+//! |---|---|
+//! | [`default_mq_producer`] | `DefaultMQProducer`: settings, `start`, `send`, `shutdown` |
+//! | [`default_mq_producer_impl`] | `DefaultMQProducerImpl`: route, queue, send, retry |
+//! | [`latency_fault_tolerance`] | `MQFaultStrategy`, `LatencyFaultToleranceImpl` |
+
+pub mod default_mq_producer;
+pub mod default_mq_producer_impl;
+pub mod latency_fault_tolerance;

@@ -1,0 +1,4 @@
+fn main() {
+    workbook_trace::init_terminal();
+    chapter_08::run_scenario();
+}
