@@ -67,15 +67,14 @@ impl BrokerOuterAPI {
 
         let mut results = Vec::new();
         for namesrv_addr in config.namesrv_addr_list() {
-            step!(
-                config.broker_name,
-                "BrokerOuterAPI#registerBrokerAll",
+            let facts = format!(
                 "REGISTER_BROKER(103) -> {namesrv_addr} cluster={} id={} addr={} topics={topics} dataVersion={data_version} body={}B",
                 header.cluster_name,
                 header.broker_id,
                 header.broker_addr,
                 body.len()
             );
+            step!(config.broker_name, "BrokerOuterAPI#registerBrokerAll", "{facts}");
             let request =
                 RemotingCommand::create_request_command(request_code::REGISTER_BROKER, &header)
                     .with_body(body.clone());
@@ -100,27 +99,25 @@ impl BrokerOuterAPI {
             broker_id: config.broker_id,
         };
         for namesrv_addr in config.namesrv_addr_list() {
-            step!(
-                config.broker_name,
-                "BrokerOuterAPI#unregisterBrokerAll",
+            let facts = format!(
                 "UNREGISTER_BROKER(104) -> {namesrv_addr} cluster={} id={} addr={}",
-                header.cluster_name,
-                header.broker_id,
-                header.broker_addr
+                header.cluster_name, header.broker_id, header.broker_addr
             );
+            step!(config.broker_name, "BrokerOuterAPI#unregisterBrokerAll", "{facts}");
             let request =
                 RemotingCommand::create_request_command(request_code::UNREGISTER_BROKER, &header);
             // `BrokerOuterAPI#unregisterBroker`; a failure only means that
             // name server will expire us instead.
             match self.remoting_client.invoke_sync(&namesrv_addr, request) {
-                Ok(response) => step!(
-                    config.broker_name,
-                    "BrokerOuterAPI#unregisterBroker",
-                    "<- {}({}) opaque={}",
-                    response_code_name(response.code),
-                    response.code,
-                    response.opaque
-                ),
+                Ok(response) => {
+                    let facts = format!(
+                        "<- {}({}) opaque={}",
+                        response_code_name(response.code),
+                        response.code,
+                        response.opaque
+                    );
+                    step!(config.broker_name, "BrokerOuterAPI#unregisterBroker", "{facts}")
+                }
                 Err(e) => {
                     tracing::warn!("failed to unregister from name server {namesrv_addr}: {e}")
                 }
@@ -147,14 +144,13 @@ impl BrokerOuterAPI {
                 return None;
             }
         };
-        step!(
-            config.broker_name,
-            JAVA,
+        let facts = format!(
             "<- {}({}) opaque={}",
             response_code_name(response.code),
             response.code,
             response.opaque
         );
+        step!(config.broker_name, JAVA, "{facts}");
         if response.code != response_code::SUCCESS {
             return None;
         }

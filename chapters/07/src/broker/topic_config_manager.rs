@@ -85,11 +85,9 @@ impl TopicConfigManager {
             let n = config.default_topic_queue_nums;
             let tbw102 =
                 TopicConfig::with_queues(AUTO_CREATE_TOPIC_KEY_TOPIC, n, n, PERM_INHERIT | rw);
-            step!(
-                actor,
-                "TopicConfigManager#init",
-                "TBW102 {tbw102}: autoCreateTopicEnable=true, the template for new topics"
-            );
+            let facts =
+                format!("TBW102 {tbw102}: autoCreateTopicEnable=true, the template for new topics");
+            step!(actor, "TopicConfigManager#init", "{facts}");
             system.push(tbw102);
         }
         let topic_config_table = system
@@ -125,11 +123,7 @@ impl TopicConfigManager {
             let verb = if old.is_some() { "updated" } else { "created" };
             (format!("{topic} {verb}"), table.data_version.counter)
         };
-        step!(
-            self.actor,
-            "TopicConfigManager#updateTopicConfig",
-            "{topic}, dataVersion={version}"
-        );
+        step!(self.actor, "TopicConfigManager#updateTopicConfig", "{topic}, dataVersion={version}");
         self.persist_and_trace();
     }
     // ANCHOR_END: update_topic_config
@@ -153,20 +147,12 @@ impl TopicConfigManager {
                 return Some(existing.clone()); // another send created it first
             }
             let Some(template) = table.topic_config_table.get(default_topic) else {
-                step!(
-                    self.actor,
-                    JAVA,
-                    "{topic}: no template {default_topic} -> not created"
-                );
+                step!(self.actor, JAVA, "{topic}: no template {default_topic} -> not created");
                 return None;
             };
             let template_perm = template.perm;
             if !is_inherited(template_perm) {
-                step!(
-                    self.actor,
-                    JAVA,
-                    "{topic}: {default_topic} lacks INHERIT -> not created"
-                );
+                step!(self.actor, JAVA, "{topic}: {default_topic} lacks INHERIT -> not created");
                 return None;
             }
             let queues = client_default_topic_queue_nums.min(template.write_queue_nums);
@@ -180,11 +166,10 @@ impl TopicConfigManager {
             (created, table.data_version.counter)
         };
         let auto = self.auto_create_topic_enable;
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic} {created} from {default_topic} (autoCreateTopicEnable={auto}), dataVersion={version}"
         );
+        step!(self.actor, JAVA, "{facts}");
         self.persist_and_trace();
         Some(created)
     }
@@ -224,11 +209,8 @@ impl TopicConfigManager {
             let table = self.lock();
             (table.topic_config_table.len(), table.data_version.counter)
         };
-        step!(
-            self.actor,
-            "TopicConfigManager#load",
-            "config/topics.json {from}: {topics} topics, dataVersion={version}"
-        );
+        let facts = format!("config/topics.json {from}: {topics} topics, dataVersion={version}");
+        step!(self.actor, "TopicConfigManager#load", "{facts}");
         Ok(())
     }
 
@@ -242,11 +224,8 @@ impl TopicConfigManager {
                 } else {
                     ""
                 };
-                step!(
-                    self.actor,
-                    "TopicConfigManager#persist",
-                    "config/topics.json: {topics} topics{bak}"
-                );
+                let facts = format!("config/topics.json: {topics} topics{bak}");
+                step!(self.actor, "TopicConfigManager#persist", "{facts}");
             }
             Err(e) => tracing::error!("persist config/topics.json failed: {e}"),
         }

@@ -75,11 +75,7 @@ impl MQClientAPIImpl {
         };
         let request =
             RemotingCommand::create_request_command(request_code::GET_ROUTEINFO_BY_TOPIC, &header);
-        step!(
-            self.actor,
-            JAVA,
-            "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}"
-        );
+        step!(self.actor, JAVA, "GET_ROUTEINFO_BY_TOPIC(105) -> {namesrv_addr} topic={topic}");
 
         let response = self.remoting_client.invoke_sync(namesrv_addr, request)?;
         let code = response.code;
@@ -88,23 +84,13 @@ impl MQClientAPIImpl {
             // second line with a FAQ link, which the trace leaves out.
             let remark = response.remark.unwrap_or_default();
             let first_line = remark.lines().next().unwrap_or_default();
-            step!(
-                self.actor,
-                JAVA,
-                "<- {}({code}) remark=\"{first_line}\"",
-                response_code_name(code)
-            );
+            let facts = format!("<- {}({code}) remark=\"{first_line}\"", response_code_name(code));
+            step!(self.actor, JAVA, "{facts}");
             return Err(MQClientError::Response { code, remark });
         }
         let body = response.body.unwrap_or_default();
         let route: TopicRouteData = serde_json::from_slice(&body).map_err(RemotingError::from)?;
-        step!(
-            self.actor,
-            JAVA,
-            "<- SUCCESS(0) body={}B: {}",
-            body.len(),
-            route.summary()
-        );
+        step!(self.actor, JAVA, "<- SUCCESS(0) body={}B: {}", body.len(), route.summary());
         Ok(route)
     }
     // ANCHOR_END: get_topic_route_info_from_name_server
@@ -132,11 +118,9 @@ impl MQClientAPIImpl {
             order: topic_config.order,
         };
         let topic = &header.topic;
-        step!(
-            self.actor,
-            JAVA,
-            "UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}"
-        );
+        let facts =
+            format!("UPDATE_AND_CREATE_TOPIC(17) -> {broker_addr} topic={topic} {topic_config}");
+        step!(self.actor, JAVA, "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::UPDATE_AND_CREATE_TOPIC, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -163,11 +147,10 @@ impl MQClientAPIImpl {
         header.properties = Some(message_properties_to_string(&msg.properties));
         let (group, topic, queue_id) = (&header.producer_group, &header.topic, header.queue_id);
         let size = msg.body.len();
-        step!(
-            self.actor,
-            "MQClientAPIImpl#sendMessage",
+        let facts = format!(
             "SEND_MESSAGE_V2(310) -> {broker_addr} a={group} b={topic} e={queue_id} body={size}B"
         );
+        step!(self.actor, "MQClientAPIImpl#sendMessage", "{facts}");
         let v2 = SendMessageRequestHeaderV2(header);
         let request = RemotingCommand::create_request_command(request_code::SEND_MESSAGE_V2, &v2)
             .with_body(msg.body.clone());
@@ -193,25 +176,18 @@ impl MQClientAPIImpl {
             response_code::SLAVE_NOT_AVAILABLE => SendStatus::SlaveNotAvailable,
             _ => {
                 let remark = response.remark.unwrap_or_default();
-                let (name, first_line) = (
-                    response_code_name(code),
-                    remark.lines().next().unwrap_or(""),
-                );
-                step!(
-                    self.actor,
-                    JAVA,
-                    "<- {name}({code}) remark=\"{first_line}\""
-                );
+                let (name, first_line) =
+                    (response_code_name(code), remark.lines().next().unwrap_or(""));
+                step!(self.actor, JAVA, "<- {name}({code}) remark=\"{first_line}\"");
                 return Err(MQClientError::Response { code, remark });
             }
         };
         let header: SendMessageResponseHeader = response.decode_command_custom_header()?;
         let (queue_id, offset, id) = (header.queue_id, header.queue_offset, &header.msg_id);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "<- SUCCESS(0) {send_status} {topic}-{queue_id} queueOffset={offset} offsetMsgId={id}"
         );
+        step!(self.actor, JAVA, "{facts}");
         Ok(SendResult {
             send_status,
             offset_msg_id: header.msg_id,
@@ -233,11 +209,10 @@ impl MQClientAPIImpl {
         let (topic, queue_id, offset) = (&header.topic, header.queue_id, header.queue_offset);
         let (flag, commit) = (header.sys_flag, header.commit_offset);
         let sub = header.subscription.as_deref().unwrap_or("");
-        step!(
-            self.actor,
-            "MQClientAPIImpl#pullMessage",
+        let facts = format!(
             "PULL_MESSAGE(11) -> {broker_addr} {topic}-{queue_id} queueOffset={offset} sysFlag={flag} commitOffset={commit} subscription={sub:?}"
         );
+        step!(self.actor, "MQClientAPIImpl#pullMessage", "{facts}");
         let request = RemotingCommand::create_request_command(request_code::PULL_MESSAGE, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
         process_pull_response(&self.actor, response)
@@ -256,11 +231,10 @@ impl MQClientAPIImpl {
     ) -> Result<(), MQClientError> {
         let (topic, queue_id, offset) = (&header.topic, header.queue_id, header.queue_offset);
         let (flag, timeout) = (header.sys_flag, header.suspend_timeout_millis);
-        step!(
-            self.actor,
-            "MQClientAPIImpl#pullMessageAsync",
+        let facts = format!(
             "PULL_MESSAGE(11) -> {broker_addr} {topic}-{queue_id} queueOffset={offset} sysFlag={flag} suspendTimeoutMillis={timeout}"
         );
+        step!(self.actor, "MQClientAPIImpl#pullMessageAsync", "{facts}");
         let request = RemotingCommand::create_request_command(request_code::PULL_MESSAGE, &header);
         let actor = self.actor.clone();
         let on_response = move |response| callback(process_pull_response(&actor, response));
@@ -277,17 +251,12 @@ impl MQClientAPIImpl {
         broker_addr: &str,
         header: UpdateConsumerOffsetRequestHeader,
     ) -> Result<(), MQClientError> {
-        let (group, topic, queue_id, offset) = (
-            &header.consumer_group,
-            &header.topic,
-            header.queue_id,
-            header.commit_offset,
-        );
-        step!(
-            self.actor,
-            "MQClientAPIImpl#updateConsumerOffset",
+        let (group, topic, queue_id, offset) =
+            (&header.consumer_group, &header.topic, header.queue_id, header.commit_offset);
+        let facts = format!(
             "UPDATE_CONSUMER_OFFSET(15) -> {broker_addr} group={group} {topic}-{queue_id} commitOffset={offset}"
         );
+        step!(self.actor, "MQClientAPIImpl#updateConsumerOffset", "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::UPDATE_CONSUMER_OFFSET, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -308,11 +277,9 @@ impl MQClientAPIImpl {
     ) -> Result<i64, MQClientError> {
         const JAVA: &str = "MQClientAPIImpl#queryConsumerOffset";
         let (group, topic, queue_id) = (&header.consumer_group, &header.topic, header.queue_id);
-        step!(
-            self.actor,
-            JAVA,
-            "QUERY_CONSUMER_OFFSET(14) -> {broker_addr} group={group} {topic}-{queue_id}"
-        );
+        let facts =
+            format!("QUERY_CONSUMER_OFFSET(14) -> {broker_addr} group={group} {topic}-{queue_id}");
+        step!(self.actor, JAVA, "{facts}");
         let request =
             RemotingCommand::create_request_command(request_code::QUERY_CONSUMER_OFFSET, &header);
         let response = self.remoting_client.invoke_sync(broker_addr, request)?;
@@ -345,12 +312,7 @@ fn process_pull_response(
         response_code::PULL_OFFSET_MOVED => PullStatus::OffsetIllegal,
         _ => {
             let remark = response.remark.unwrap_or_default();
-            step!(
-                actor,
-                JAVA,
-                "<- {}({code}) remark={remark:?}",
-                response_code_name(code)
-            );
+            step!(actor, JAVA, "<- {}({code}) remark={remark:?}", response_code_name(code));
             return Err(MQClientError::Response { code, remark });
         }
     };
@@ -372,12 +334,11 @@ fn process_pull_response(
         })
         .collect();
     let (name, next) = (response_code_name(code), header.next_begin_offset);
-    step!(
-        actor,
-        JAVA,
+    let facts = format!(
         "<- {name}({code}) {pull_status} nextBeginOffset={next} msgs=[{}]",
         found.join(", ")
     );
+    step!(actor, JAVA, "{facts}");
     Ok(PullResult {
         pull_status,
         next_begin_offset: header.next_begin_offset,

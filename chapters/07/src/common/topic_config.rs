@@ -64,10 +64,6 @@ impl TopicConfig {
 impl std::fmt::Display for TopicConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let perm = super::perm::perm_to_string(self.perm);
-        write!(
-            f,
-            "r{}/w{} {perm}",
-            self.read_queue_nums, self.write_queue_nums
-        )
+        write!(f, "r{}/w{} {perm}", self.read_queue_nums, self.write_queue_nums)
     }
 }

@@ -50,12 +50,11 @@ impl NamesrvController {
         self.start_schedule_service();
         let processor = DefaultRequestProcessor::new(self.route_info_manager.clone());
         network.listen(&self.listen_addr, Arc::new(processor));
-        step!(
-            self.actor,
-            "NamesrvController#start",
+        let facts = format!(
             "listening at {}, DefaultRequestProcessor answers every request code",
             self.listen_addr
         );
+        step!(self.actor, "NamesrvController#start", "{facts}");
     }
     // ANCHOR_END: start
 
@@ -71,11 +70,8 @@ impl NamesrvController {
                 route_info_manager.scan_not_active_broker();
             },
         );
-        step!(
-            self.actor,
-            "NamesrvController#startScheduleService",
-            "scanNotActiveBroker every {SCAN_NOT_ACTIVE_BROKER_INTERVAL}ms"
-        );
+        let facts = format!("scanNotActiveBroker every {SCAN_NOT_ACTIVE_BROKER_INTERVAL}ms");
+        step!(self.actor, "NamesrvController#startScheduleService", "{facts}");
     }
     // ANCHOR_END: start_schedule_service
 

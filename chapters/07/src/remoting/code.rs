@@ -157,10 +157,7 @@ mod tests {
 
     #[test]
     fn names_come_from_the_same_table_as_the_values() {
-        assert_eq!(
-            request_code_name(request_code::REGISTER_BROKER),
-            "REGISTER_BROKER"
-        );
+        assert_eq!(request_code_name(request_code::REGISTER_BROKER), "REGISTER_BROKER");
         assert_eq!(response_code_name(17), "TOPIC_NOT_EXIST");
         assert_eq!(request_code_name(-5), "UNKNOWN");
     }

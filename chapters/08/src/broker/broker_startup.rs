@@ -26,23 +26,15 @@ pub fn create_broker_controller(
     network: &InProcessNetwork,
     clock: &VirtualClock,
 ) -> Result<Arc<BrokerController>, BrokerError> {
-    let (name, cluster) = (
-        &broker_config.broker_name,
-        &broker_config.broker_cluster_name,
-    );
+    let (name, cluster) = (&broker_config.broker_name, &broker_config.broker_cluster_name);
     let namesrv_addr = &broker_config.namesrv_addr;
-    step!(
-        name,
-        "BrokerStartup#createBrokerController",
+    let facts = format!(
         "brokerClusterName={cluster} brokerId={} namesrvAddr={namesrv_addr}",
         broker_config.broker_id
     );
-    let mut controller = BrokerController::new(
-        broker_config,
-        message_store_config,
-        network.clone(),
-        clock.clone(),
-    );
+    step!(name, "BrokerStartup#createBrokerController", "{facts}");
+    let mut controller =
+        BrokerController::new(broker_config, message_store_config, network.clone(), clock.clone());
     controller.initialize()?;
     Ok(Arc::new(controller))
 }
@@ -54,9 +46,6 @@ pub fn start(controller: &Arc<BrokerController>) {
     let config = controller.broker_config();
     let (name, addr) = (&config.broker_name, config.broker_addr());
     let namesrv_addr = &config.namesrv_addr;
-    step!(
-        name,
-        "BrokerStartup#start",
-        "The broker[{name}, {addr}] boot success. name server is {namesrv_addr}"
-    );
+    let facts = format!("The broker[{name}, {addr}] boot success. name server is {namesrv_addr}");
+    step!(name, "BrokerStartup#start", "{facts}");
 }

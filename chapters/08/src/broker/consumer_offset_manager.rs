@@ -83,11 +83,9 @@ impl ConsumerOffsetManager {
             .or_default()
             .insert(queue_id, offset);
         let old = old.map_or("none".to_string(), |o| o.to_string());
-        step!(
-            self.actor,
-            "ConsumerOffsetManager#commitOffset",
-            "offsetTable[{key}][{queue_id}] = {offset} (was {old}) from {client_host}"
-        );
+        let facts =
+            format!("offsetTable[{key}][{queue_id}] = {offset} (was {old}) from {client_host}");
+        step!(self.actor, "ConsumerOffsetManager#commitOffset", "{facts}");
     }
     // ANCHOR_END: commit_offset
 
@@ -103,11 +101,8 @@ impl ConsumerOffsetManager {
     pub fn load_and_trace(&self) -> Result<(), ConfigError> {
         let from = self.load()?.describe();
         let keys = self.lock().len();
-        step!(
-            self.actor,
-            "ConsumerOffsetManager#load",
-            "config/consumerOffset.json {from}: {keys} topic@group"
-        );
+        let facts = format!("config/consumerOffset.json {from}: {keys} topic@group");
+        step!(self.actor, "ConsumerOffsetManager#load", "{facts}");
         Ok(())
     }
 
@@ -121,11 +116,8 @@ impl ConsumerOffsetManager {
                 } else {
                     ""
                 };
-                step!(
-                    self.actor,
-                    "ConsumerOffsetManager#persist",
-                    "config/consumerOffset.json: {keys} topic@group{bak}"
-                );
+                let facts = format!("config/consumerOffset.json: {keys} topic@group{bak}");
+                step!(self.actor, "ConsumerOffsetManager#persist", "{facts}");
             }
             Err(e) => tracing::error!("persist config/consumerOffset.json failed: {e}"),
         }

@@ -39,7 +39,7 @@ use crate::broker::broker_outer_api::BrokerOuterAPI;
 use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
 use crate::broker::longpolling::notify_message_arriving_listener::NotifyMessageArrivingListener;
 use crate::broker::longpolling::pull_request_hold_service::{
-    PullRequestHoldService, PullRequestWakeup,
+    LONG_POLLING_CHECK_INTERVAL_MS, PullRequestHoldService, PullRequestWakeup,
 };
 use crate::broker::processor::admin_broker_processor::AdminBrokerProcessor;
 use crate::broker::processor::consumer_manage_processor::ConsumerManageProcessor;
@@ -101,7 +101,12 @@ impl BrokerController {
         let message_store = DefaultMessageStore::new(name, message_store_config, clock.clone());
         let message_store = Arc::new(message_store);
         // Long polling: the store tells the hold service of every arrival.
-        let hold = PullRequestHoldService::new(name, message_store.clone(), clock.clone());
+        let check_interval = match broker_config.long_polling_enable {
+            true => LONG_POLLING_CHECK_INTERVAL_MS,
+            false => broker_config.short_polling_time_mills,
+        };
+        let store = message_store.clone();
+        let hold = PullRequestHoldService::new(name, store, clock.clone(), check_interval);
         let pull_request_hold_service = Arc::new(hold);
         let listener = NotifyMessageArrivingListener::new(pull_request_hold_service.clone());
         message_store.set_message_arriving_listener(Arc::new(listener));
@@ -142,11 +147,8 @@ impl BrokerController {
             .schedule_at_fixed_rate(10_000, period, move || offsets.persist_and_trace());
         self.lock_scheduled_tasks().push(task);
         let name = &self.broker_config.broker_name;
-        step!(
-            name,
-            "BrokerController#initializeBrokerScheduledTasks",
-            "consumerOffsetManager.persist every {period}ms, first in 10000ms"
-        );
+        let facts = format!("consumerOffsetManager.persist every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#initializeBrokerScheduledTasks", "{facts}");
     }
     // ANCHOR_END: initialize_broker_scheduled_tasks
 
@@ -203,24 +205,15 @@ impl BrokerController {
     /// now, then again every `registerNameServerPeriod` (first after 10 s).
     /// Each registration is also the broker's heartbeat.
     pub fn start(self: &Arc<Self>) {
-        let (name, addr) = (
-            &self.broker_config.broker_name,
-            self.broker_config.broker_addr(),
-        );
+        let (name, addr) = (&self.broker_config.broker_name, self.broker_config.broker_addr());
         let hold = self.pull_request_hold_service.start();
         self.lock_scheduled_tasks().push(hold);
-        step!(
-            name,
-            "BrokerController#start",
-            "pullRequestHoldService checks held pulls every 5000ms"
-        );
+        let every = self.pull_request_hold_service.check_interval_ms();
+        let facts = format!("pullRequestHoldService checks held pulls every {every}ms");
+        step!(name, "BrokerController#start", "{facts}");
         if let Some(server) = &self.remoting_server {
             self.network.listen(&addr, server.clone());
-            step!(
-                name,
-                "BrokerController#start",
-                "remotingServer listening at {addr}"
-            );
+            step!(name, "BrokerController#start", "remotingServer listening at {addr}");
         }
         self.register_broker_all();
         let period = self
@@ -235,11 +228,8 @@ impl BrokerController {
             }
         });
         self.lock_scheduled_tasks().push(task);
-        step!(
-            name,
-            "BrokerController#start",
-            "registerBrokerAll again every {period}ms, first in 10000ms"
-        );
+        let facts = format!("registerBrokerAll again every {period}ms, first in 10000ms");
+        step!(name, "BrokerController#start", "{facts}");
     }
     // ANCHOR_END: start
 

@@ -101,9 +101,9 @@ pub struct MessageExt {
 /// the tag (0 for none), so a Java broker and ours file a tag under the same
 /// number.
 pub fn tags_string_to_tags_code(tags: &str) -> i64 {
-    let hash = tags.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    });
+    let hash = tags
+        .encode_utf16()
+        .fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)));
     i64::from(hash)
 }
 

@@ -71,10 +71,8 @@ impl DefaultRequestProcessor {
             ha_server_addr: result.ha_server_addr,
             master_addr: result.master_addr,
         };
-        Ok(
-            RemotingCommand::create_response_command(response_code::SUCCESS, None)
-                .with_header(&response_header),
-        )
+        Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None)
+            .with_header(&response_header))
     }
 
     // ANCHOR: unregister_broker
@@ -85,10 +83,7 @@ impl DefaultRequestProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let header: UnRegisterBrokerRequestHeader = request.decode_command_custom_header()?;
         self.route_info_manager.un_register_broker(&[header]);
-        Ok(RemotingCommand::create_response_command(
-            response_code::SUCCESS,
-            None,
-        ))
+        Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None))
     }
     // ANCHOR_END: unregister_broker
 
@@ -106,17 +101,12 @@ impl DefaultRequestProcessor {
         {
             Some(route) => {
                 let body = serde_json::to_vec(&route)?;
-                Ok(
-                    RemotingCommand::create_response_command(response_code::SUCCESS, None)
-                        .with_body(body),
-                )
+                Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None)
+                    .with_body(body))
             }
             None => Ok(RemotingCommand::create_response_command(
                 response_code::TOPIC_NOT_EXIST,
-                Some(format!(
-                    "{NO_TOPIC_ROUTE_INFO}{}{FAQ_SUGGESTION}",
-                    header.topic
-                )),
+                Some(format!("{NO_TOPIC_ROUTE_INFO}{}{FAQ_SUGGESTION}", header.topic)),
             )),
         }
     }
@@ -194,18 +184,12 @@ mod tests {
         };
         let response = client.invoke_sync("ns:9876", request.clone()).unwrap();
         assert_eq!(response.code, response_code::REQUEST_CODE_NOT_SUPPORTED);
-        assert_eq!(
-            response.remark.as_deref(),
-            Some(" request type 99999 not supported")
-        );
+        assert_eq!(response.remark.as_deref(), Some(" request type 99999 not supported"));
 
         request.code = request_code::REGISTER_BROKER;
         let response = client.invoke_sync("ns:9876", request).unwrap();
         assert_eq!(response.code, response_code::SYSTEM_ERROR);
-        assert_eq!(
-            response.remark.as_deref(),
-            Some("the custom field <brokerName> is null")
-        );
+        assert_eq!(response.remark.as_deref(), Some("the custom field <brokerName> is null"));
     }
 
     #[test]

@@ -156,12 +156,7 @@ impl RouteInfoManager {
             .entry(cluster.clone())
             .or_default();
         if names.insert(name.clone()) {
-            step!(
-                self.actor,
-                JAVA,
-                "clusterAddrTable[{cluster}] = {}",
-                set_to_string(names)
-            );
+            step!(self.actor, JAVA, "clusterAddrTable[{cluster}] = {}", set_to_string(names));
         }
 
         // 2. The broker name gains (or re-confirms) the address of this id.
@@ -185,12 +180,9 @@ impl RouteInfoManager {
             .insert(header.broker_id, addr.clone());
         register_first |= old_addr.is_none();
         if old_addr.as_ref() != Some(addr) {
-            step!(
-                self.actor,
-                JAVA,
-                "brokerAddrTable[{name}] = {}",
-                addrs_to_string(&broker_data.broker_addrs)
-            );
+            let facts =
+                format!("brokerAddrTable[{name}] = {}", addrs_to_string(&broker_data.broker_addrs));
+            step!(self.actor, JAVA, "{facts}");
         }
 
         // 3. Only a master's topics become queue data (a slave holds copies
@@ -235,21 +227,24 @@ impl RouteInfoManager {
         };
         let counter = wrapper.data_version.counter;
         match tables.broker_live_table.insert(addr_info.clone(), live) {
-            None => step!(
-                self.actor,
-                JAVA,
-                "brokerLiveTable[{addr_info}] = new, dataVersion={counter} lastUpdateTimestamp={now}"
-            ),
-            Some(prev) if prev.data_version == wrapper.data_version => step!(
-                self.actor,
-                JAVA,
-                "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} (dataVersion={counter} unchanged: topics untouched)"
-            ),
-            Some(_) => step!(
-                self.actor,
-                JAVA,
-                "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} dataVersion={counter}"
-            ),
+            None => {
+                let facts = format!(
+                    "brokerLiveTable[{addr_info}] = new, dataVersion={counter} lastUpdateTimestamp={now}"
+                );
+                step!(self.actor, JAVA, "{facts}")
+            }
+            Some(prev) if prev.data_version == wrapper.data_version => {
+                let facts = format!(
+                    "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} (dataVersion={counter} unchanged: topics untouched)"
+                );
+                step!(self.actor, JAVA, "{facts}")
+            }
+            Some(_) => {
+                let facts = format!(
+                    "brokerLiveTable[{addr_info}] lastUpdateTimestamp={now} dataVersion={counter}"
+                );
+                step!(self.actor, JAVA, "{facts}")
+            }
         }
         // ANCHOR_END: refresh_live
 
@@ -260,11 +255,7 @@ impl RouteInfoManager {
             }
         } else {
             let list = body.filter_server_list.clone();
-            step!(
-                self.actor,
-                JAVA,
-                "filterServerTable[{addr_info}] = {list:?}"
-            );
+            step!(self.actor, JAVA, "filterServerTable[{addr_info}] = {list:?}");
             tables.filter_server_table.insert(addr_info, list);
         }
 
@@ -326,11 +317,7 @@ impl RouteInfoManager {
             }
         }
         if route.broker_datas.is_empty() {
-            step!(
-                self.actor,
-                JAVA,
-                "{topic}: no broker of it has an address -> null"
-            );
+            step!(self.actor, JAVA, "{topic}: no broker of it has an address -> null");
             return None;
         }
         let names: Vec<&str> = route
@@ -338,12 +325,11 @@ impl RouteInfoManager {
             .iter()
             .map(|bd| bd.broker_name.as_str())
             .collect();
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic}: queueDatas from topicQueueTable, addresses of [{}] from brokerAddrTable",
             names.join(", ")
         );
+        step!(self.actor, JAVA, "{facts}");
         Some(route)
     }
     // ANCHOR_END: pickup_topic_route_data
@@ -364,13 +350,11 @@ impl RouteInfoManager {
             .map(|(key, live)| (key.clone(), live.clone()))
             .collect();
         for (addr_info, live) in &expired {
-            step!(
-                self.actor,
-                "RouteInfoManager#scanNotActiveBroker",
+            let facts = format!(
                 "{addr_info} expired: lastUpdateTimestamp={} + {} < now={now}",
-                live.last_update_timestamp,
-                live.heartbeat_timeout_millis
+                live.last_update_timestamp, live.heartbeat_timeout_millis
             );
+            step!(self.actor, "RouteInfoManager#scanNotActiveBroker", "{facts}");
             // Java closes the broker's connection here (RemotingHelper.
             // closeChannel); there is no socket to close in-process.
             self.on_channel_destroy(addr_info);
@@ -405,13 +389,11 @@ impl RouteInfoManager {
                     })
             });
         if let Some(request) = request {
-            step!(
-                self.actor,
-                "RouteInfoManager#onChannelDestroy",
+            let facts = format!(
                 "{addr_info} was {} id={}: unregister it",
-                request.broker_name,
-                request.broker_id
+                request.broker_name, request.broker_id
             );
+            step!(self.actor, "RouteInfoManager#onChannelDestroy", "{facts}");
             // RocketMQ 5 queues this on BatchUnregistrationService, which
             // applies queued requests in batches on its own thread; we apply
             // it at once.
@@ -456,11 +438,7 @@ impl RouteInfoManager {
                 continue;
             }
             tables.broker_addr_table.remove(name);
-            step!(
-                self.actor,
-                JAVA,
-                "brokerAddrTable[{name}] removed (no address left)"
-            );
+            step!(self.actor, JAVA, "brokerAddrTable[{name}] removed (no address left)");
 
             // The cluster loses the name; an empty cluster goes too.
             let cluster = &request.cluster_name;
@@ -468,18 +446,10 @@ impl RouteInfoManager {
                 names.remove(name);
                 if names.is_empty() {
                     tables.cluster_addr_table.remove(cluster);
-                    step!(
-                        self.actor,
-                        JAVA,
-                        "clusterAddrTable[{cluster}] removed (no broker left)"
-                    );
+                    step!(self.actor, JAVA, "clusterAddrTable[{cluster}] removed (no broker left)");
                 } else {
-                    step!(
-                        self.actor,
-                        JAVA,
-                        "clusterAddrTable[{cluster}] = {}",
-                        set_to_string(names)
-                    );
+                    let facts = format!("clusterAddrTable[{cluster}] = {}", set_to_string(names));
+                    step!(self.actor, JAVA, "{facts}");
                 }
             }
             removed_brokers.insert(name.clone());
@@ -492,9 +462,7 @@ impl RouteInfoManager {
     /// logs this every 10 minutes, entries included).
     pub fn print_all_periodically(&self) {
         let t = self.read();
-        step!(
-            self.actor,
-            "RouteInfoManager#printAllPeriodically",
+        let facts = format!(
             "topicQueueTable={} brokerAddrTable={} clusterAddrTable={} brokerLiveTable={} filterServerTable={}",
             t.topic_queue_table.len(),
             t.broker_addr_table.len(),
@@ -502,6 +470,7 @@ impl RouteInfoManager {
             t.broker_live_table.len(),
             t.filter_server_table.len()
         );
+        step!(self.actor, "RouteInfoManager#printAllPeriodically", "{facts}");
     }
 
     fn read(&self) -> RwLockReadGuard<'_, RouteTables> {
@@ -606,18 +575,10 @@ impl RouteTables {
         });
         match removed.as_slice() {
             [] => {}
-            [topic] => step!(
-                actor,
-                JAVA,
-                "topicQueueTable[{topic}] removed (no broker left)"
-            ),
+            [topic] => step!(actor, JAVA, "topicQueueTable[{topic}] removed (no broker left)"),
             many => {
                 let n = many.len();
-                step!(
-                    actor,
-                    JAVA,
-                    "topicQueueTable: {n} topics removed (no broker left)"
-                );
+                step!(actor, JAVA, "topicQueueTable: {n} topics removed (no broker left)");
             }
         }
     }
@@ -689,11 +650,7 @@ mod tests {
         let rim = RouteInfoManager::new("namesrv", clock.clone());
         register(&rim, "a", "a:1", &["T"], None);
         clock.advance_to(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME);
-        assert_eq!(
-            rim.scan_not_active_broker(),
-            0,
-            "exactly 120 s is not yet too long"
-        );
+        assert_eq!(rim.scan_not_active_broker(), 0, "exactly 120 s is not yet too long");
         clock.advance_to(DEFAULT_BROKER_CHANNEL_EXPIRED_TIME + 1);
         assert_eq!(rim.scan_not_active_broker(), 1);
         assert!(rim.pickup_topic_route_data("T").is_none());

@@ -104,11 +104,10 @@ impl DefaultMessageStore {
         });
         log.max_offset += i64::from(size);
         drop(log);
-        step!(
-            self.actor,
-            JAVA,
+        let facts = format!(
             "{topic}-{queue_id}: queueOffset={queue_offset} commitLogOffset={wrote_offset} size={size}B"
         );
+        step!(self.actor, JAVA, "{facts}");
         // Java's ReputMessageService tells the listener once the message is
         // in its consume queue; in memory that is now, and outside the lock:
         // the listener may read the queue.
@@ -175,22 +174,17 @@ impl DefaultMessageStore {
             _ if max == 0 => outside(GetMessageStatus::NoMessageInQueue, 0),
             o if o < min => outside(GetMessageStatus::OffsetTooSmall, min),
             o if o == max => outside(GetMessageStatus::OffsetOverflowOne, offset),
-            o if o > max => outside(
-                GetMessageStatus::OffsetOverflowBadly,
-                if min == 0 { min } else { max },
-            ),
+            o if o > max => {
+                outside(GetMessageStatus::OffsetOverflowBadly, if min == 0 { min } else { max })
+            }
             _ => read_queue(queue, offset, max_msg_nums, filter),
         };
-        let (status, next, found) = (
-            result.status.name(),
-            result.next_begin_offset,
-            result.message_list.len(),
-        );
-        step!(
-            self.actor,
-            "DefaultMessageStore#getMessage",
+        let (status, next, found) =
+            (result.status.name(), result.next_begin_offset, result.message_list.len());
+        let facts = format!(
             "{topic}-{queue_id} offset={offset} of [{min}, {max}) -> {status} ({found} msgs), nextBeginOffset={next}"
         );
+        step!(self.actor, "DefaultMessageStore#getMessage", "{facts}");
         result
     }
     // ANCHOR_END: get_message
@@ -327,10 +321,7 @@ mod tests {
             .put_message(msg("A", 0, b"z"))
             .append_message_result
             .unwrap();
-        assert_eq!(
-            (a0.logics_offset, a1.logics_offset, a0b.logics_offset),
-            (0, 0, 1)
-        );
+        assert_eq!((a0.logics_offset, a1.logics_offset, a0b.logics_offset), (0, 0, 1));
         // 91 fixed bytes + 1 body + 1 topic, no properties.
         assert_eq!(a0.wrote_bytes, 93);
         assert_eq!((a1.wrote_offset, a0b.wrote_offset), (93, 186));

@@ -37,7 +37,7 @@ use crate::store::message_store::DefaultMessageStore;
 /// Between topic and queue id in a key (`TOPIC_QUEUEID_SEPARATOR`).
 const TOPIC_QUEUEID_SEPARATOR: &str = "@";
 /// How often held pulls are checked with long polling on (Java waits 5 s).
-const CHECK_INTERVAL_MS: u64 = 5_000;
+pub const LONG_POLLING_CHECK_INTERVAL_MS: u64 = 5_000;
 
 /// What runs a woken pull again: `PullMessageProcessor#executeRequestWhenWakeup`.
 pub trait PullRequestWakeup: Send + Sync {
@@ -49,6 +49,8 @@ pub struct PullRequestHoldService {
     actor: String,
     message_store: Arc<DefaultMessageStore>,
     clock: VirtualClock,
+    /// 5 s with long polling, `shortPollingTimeMills` without.
+    check_interval_ms: u64,
     /// `topic@queueId` → the pulls held on that queue (`ManyPullRequest`).
     pull_request_table: Mutex<BTreeMap<String, Vec<PullRequest>>>,
     /// Set once by the controller, after the processor exists.
@@ -56,14 +58,25 @@ pub struct PullRequestHoldService {
 }
 
 impl PullRequestHoldService {
-    pub fn new(actor: &str, message_store: Arc<DefaultMessageStore>, clock: VirtualClock) -> Self {
+    pub fn new(
+        actor: &str,
+        message_store: Arc<DefaultMessageStore>,
+        clock: VirtualClock,
+        check_interval_ms: u64,
+    ) -> Self {
         PullRequestHoldService {
             actor: actor.to_string(),
             message_store,
             clock,
+            check_interval_ms,
             pull_request_table: Mutex::new(BTreeMap::new()),
             pull_message_processor: OnceLock::new(),
         }
+    }
+
+    /// How often held pulls are checked.
+    pub fn check_interval_ms(&self) -> u64 {
+        self.check_interval_ms
     }
 
     /// Who runs woken pulls (a second call is ignored).
@@ -71,15 +84,16 @@ impl PullRequestHoldService {
         let _ = self.pull_message_processor.set(processor);
     }
 
-    /// `PullRequestHoldService#run`: check the held pulls every 5 s.
+    /// `PullRequestHoldService#run`: check the held pulls every 5 s (every
+    /// `shortPollingTimeMills` with long polling off).
     pub fn start(self: &Arc<Self>) -> TaskId {
         let service = Arc::downgrade(self);
-        self.clock
-            .schedule_at_fixed_rate(CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, move || {
-                if let Some(service) = service.upgrade() {
-                    service.check_hold_request();
-                }
-            })
+        let every = self.check_interval_ms;
+        self.clock.schedule_at_fixed_rate(every, every, move || {
+            if let Some(service) = service.upgrade() {
+                service.check_hold_request();
+            }
+        })
     }
 
     // ANCHOR: suspend_pull_request
@@ -87,21 +101,17 @@ impl PullRequestHoldService {
     /// its queue until a message or its timeout wakes it.
     pub fn suspend_pull_request(&self, topic: &str, queue_id: i32, pull_request: PullRequest) {
         let key = format!("{topic}{TOPIC_QUEUEID_SEPARATOR}{queue_id}");
-        let (offset, timeout) = (
-            pull_request.pull_from_this_offset,
-            pull_request.timeout_millis,
-        );
+        let (offset, timeout) = (pull_request.pull_from_this_offset, pull_request.timeout_millis);
         let held = {
             let mut table = self.lock();
             let requests = table.entry(key.clone()).or_default();
             requests.push(pull_request);
             requests.len()
         };
-        step!(
-            self.actor,
-            "PullRequestHoldService#suspendPullRequest",
+        let facts = format!(
             "pullRequestTable[{key}] += from offset {offset}, up to {timeout}ms ({held} held)"
         );
+        step!(self.actor, "PullRequestHoldService#suspendPullRequest", "{facts}");
     }
     // ANCHOR_END: suspend_pull_request
 
@@ -147,29 +157,24 @@ impl PullRequestHoldService {
             let matched = tags_code
                 .is_none_or(|code| request.message_filter.is_matched_by_consume_queue(code));
             if max_offset > from && matched {
-                step!(
-                    self.actor,
-                    JAVA,
-                    "{key}: maxOffset={max_offset} > {from}, tag subscribed: wake"
-                );
+                let facts = format!("{key}: maxOffset={max_offset} > {from}, tag subscribed: wake");
+                step!(self.actor, JAVA, "{facts}");
                 self.wake(request);
             } else if now >= request.suspend_timestamp + request.timeout_millis {
                 let since = request.suspend_timestamp;
-                step!(
-                    self.actor,
-                    JAVA,
+                let facts = format!(
                     "{key}: held since {since}ms, {}ms up at {now}: wake",
                     request.timeout_millis
                 );
+                step!(self.actor, JAVA, "{facts}");
                 self.wake(request);
             } else {
                 let held = now - request.suspend_timestamp;
-                step!(
-                    self.actor,
-                    JAVA,
+                let facts = format!(
                     "{key}: maxOffset={max_offset}, from {from}: held {held}ms of {}ms, keep",
                     request.timeout_millis
                 );
+                step!(self.actor, JAVA, "{facts}");
                 replay.push(request);
             }
         }

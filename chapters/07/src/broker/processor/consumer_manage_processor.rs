@@ -73,10 +73,7 @@ impl ConsumerManageProcessor {
         let offset = header.commit_offset;
         self.consumer_offset_manager
             .commit_offset(client, group, topic, queue_id, offset);
-        Ok(RemotingCommand::create_response_command(
-            response_code::SUCCESS,
-            None,
-        ))
+        Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None))
     }
     // ANCHOR_END: update_consumer_offset
 
@@ -107,11 +104,9 @@ impl ConsumerManageProcessor {
             ),
         };
         let name = response_code_name(code);
-        step!(
-            self.actor,
-            "ConsumerManageProcessor#queryConsumerOffset",
-            "offsetTable[{topic}@{group}][{queue_id}] -> {name}({code}) offset={offset}"
-        );
+        let facts =
+            format!("offsetTable[{topic}@{group}][{queue_id}] -> {name}({code}) offset={offset}");
+        step!(self.actor, "ConsumerManageProcessor#queryConsumerOffset", "{facts}");
         let response = RemotingCommand::create_response_command(code, remark);
         Ok(match code {
             response_code::SUCCESS => {

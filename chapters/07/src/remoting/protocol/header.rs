@@ -165,10 +165,7 @@ mod tests {
             body_crc32: 0,
         };
         let mut ext = header.to_ext_fields();
-        assert_eq!(
-            RegisterBrokerRequestHeader::from_ext_fields(&ext).unwrap(),
-            header
-        );
+        assert_eq!(RegisterBrokerRequestHeader::from_ext_fields(&ext).unwrap(), header);
 
         ext.remove("clusterName");
         let err = RegisterBrokerRequestHeader::from_ext_fields(&ext).unwrap_err();

@@ -50,17 +50,9 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let header: CreateTopicRequestHeader = request.decode_command_custom_header()?;
-        let (topic, read, write) = (
-            &header.topic,
-            header.read_queue_nums,
-            header.write_queue_nums,
-        );
-        step!(
-            self.actor,
-            "AdminBrokerProcessor#updateAndCreateTopic",
-            "topic={topic} r{read}/w{write} perm={}",
-            header.perm
-        );
+        let (topic, read, write) = (&header.topic, header.read_queue_nums, header.write_queue_nums);
+        let facts = format!("topic={topic} r{read}/w{write} perm={}", header.perm);
+        step!(self.actor, "AdminBrokerProcessor#updateAndCreateTopic", "{facts}");
         let mut topic_config = TopicConfig::with_queues(topic, read, write, header.perm);
         topic_config.topic_filter_type = match header.topic_filter_type.as_str() {
             "MULTI_TAG" => TopicFilterType::MultiTag,
@@ -72,10 +64,7 @@ impl AdminBrokerProcessor {
             .update_topic_config(topic_config.clone());
         let (manager, outer_api) = (&self.topic_config_manager, &self.broker_outer_api);
         register_increment_broker_data(manager, outer_api, &topic_config);
-        Ok(RemotingCommand::create_response_command(
-            response_code::SUCCESS,
-            None,
-        ))
+        Ok(RemotingCommand::create_response_command(response_code::SUCCESS, None))
     }
     // ANCHOR_END: update_and_create_topic
 }

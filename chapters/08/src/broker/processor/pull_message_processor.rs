@@ -200,11 +200,9 @@ impl PullMessageProcessor {
         let expression = header.subscription.as_deref().unwrap_or("");
         let sub = SubscriptionData::build(&header.topic, expression, header.sub_version);
         let (tags, codes) = (&sub.tags_set, &sub.code_set);
-        step!(
-            self.broker_config.broker_name,
-            "PullMessageProcessor#processRequest",
-            "group={group} subscription={expression:?} tagsSet={tags:?} codeSet={codes:?}"
-        );
+        let facts =
+            format!("group={group} subscription={expression:?} tagsSet={tags:?} codeSet={codes:?}");
+        step!(self.broker_config.broker_name, "PullMessageProcessor#processRequest", "{facts}");
         Ok(ExpressionMessageFilter::new(sub))
     }
 
@@ -235,11 +233,8 @@ impl PullMessageProcessor {
         };
         let (status, name) = (result.status.name(), response_code_name(code));
         let next = result.next_begin_offset;
-        step!(
-            self.broker_config.broker_name,
-            "PullMessageProcessor#processRequest",
-            "{status} -> {name}({code}) nextBeginOffset={next}"
-        );
+        let facts = format!("{status} -> {name}({code}) nextBeginOffset={next}");
+        step!(self.broker_config.broker_name, "PullMessageProcessor#processRequest", "{facts}");
         let response = RemotingCommand::create_response_command(code, Some(status.to_string()))
             .with_header(&response_header);
         if result.message_list.is_empty() {
@@ -252,11 +247,8 @@ impl PullMessageProcessor {
     /// A refusal before the read; the remark reaches the consumer.
     fn refuse(&self, code: i32, remark: String) -> RemotingCommand {
         let name = response_code_name(code);
-        step!(
-            self.broker_config.broker_name,
-            "PullMessageProcessor#processRequest",
-            "refused: {name}({code})"
-        );
+        let facts = format!("refused: {name}({code})");
+        step!(self.broker_config.broker_name, "PullMessageProcessor#processRequest", "{facts}");
         RemotingCommand::create_response_command(code, Some(remark))
     }
 }
@@ -305,11 +297,8 @@ impl PullRequestWakeup for PullMessageProcessor {
     /// channel it came on.
     fn execute_request_when_wakeup(&self, channel: Channel, request: RemotingCommand) {
         let (name, client) = (&self.broker_config.broker_name, channel.remote_addr());
-        step!(
-            name,
-            "PullMessageProcessor#executeRequestWhenWakeup",
-            "run the pull of {client} again, brokerAllowSuspend=false"
-        );
+        let facts = format!("run the pull of {client} again, brokerAllowSuspend=false");
+        step!(name, "PullMessageProcessor#executeRequestWhenWakeup", "{facts}");
         if let Some(response) = self.run(&channel, &request, false) {
             channel.write_and_flush(response);
         }

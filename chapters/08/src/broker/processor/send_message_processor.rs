@@ -124,11 +124,8 @@ impl SendMessageProcessor {
         }
         self.check_queue_id(channel, header, &topic_config)?;
         let (name, queue_id) = (&self.broker_config.broker_name, header.queue_id);
-        step!(
-            name,
-            "SendMessageProcessor#msgCheck",
-            "topic={topic} queueId={queue_id} of {topic_config}: ok"
-        );
+        let facts = format!("topic={topic} queueId={queue_id} of {topic_config}: ok");
+        step!(name, "SendMessageProcessor#msgCheck", "{facts}");
         Ok(topic_config)
     }
     // ANCHOR_END: msg_check
@@ -243,12 +240,8 @@ impl SendMessageProcessor {
             .insert(PROPERTY_TRACE_SWITCH.to_string(), "true".to_string());
         let (name, code_name) = (&self.broker_config.broker_name, response_code_name(code));
         let Some(append) = result.append_message_result else {
-            step!(
-                name,
-                "SendMessageProcessor#handlePutMessageResult",
-                "{} -> {code_name}({code})",
-                status.name()
-            );
+            let facts = format!("{} -> {code_name}({code})", status.name());
+            step!(name, "SendMessageProcessor#handlePutMessageResult", "{facts}");
             return response;
         };
         let header = SendMessageResponseHeader {
@@ -258,12 +251,11 @@ impl SendMessageProcessor {
             transaction_id: None,
         };
         let (msg_id, offset) = (&header.msg_id, header.queue_offset);
-        step!(
-            name,
-            "SendMessageProcessor#handlePutMessageResult",
+        let facts = format!(
             "{} -> {code_name}({code}) msgId={msg_id} queueId={queue_id} queueOffset={offset}",
             status.name()
         );
+        step!(name, "SendMessageProcessor#handlePutMessageResult", "{facts}");
         response.with_header(&header)
     }
     // ANCHOR_END: handle_put_message_result
@@ -271,11 +263,7 @@ impl SendMessageProcessor {
     /// A refusal from `msgCheck`; the remark reaches the producer.
     fn refuse(&self, topic: &str, code: i32, remark: String) -> RemotingCommand {
         let (name, code_name) = (&self.broker_config.broker_name, response_code_name(code));
-        step!(
-            name,
-            "SendMessageProcessor#msgCheck",
-            "topic={topic} -> {code_name}({code})"
-        );
+        step!(name, "SendMessageProcessor#msgCheck", "topic={topic} -> {code_name}({code})");
         RemotingCommand::create_response_command(code, Some(remark))
     }
 }

@@ -29,19 +29,10 @@ impl CommandCustomHeader for CreateTopicRequestHeader {
         let mut ext = HashMap::from([
             ("topic".to_string(), self.topic.clone()),
             ("defaultTopic".to_string(), self.default_topic.clone()),
-            (
-                "readQueueNums".to_string(),
-                self.read_queue_nums.to_string(),
-            ),
-            (
-                "writeQueueNums".to_string(),
-                self.write_queue_nums.to_string(),
-            ),
+            ("readQueueNums".to_string(), self.read_queue_nums.to_string()),
+            ("writeQueueNums".to_string(), self.write_queue_nums.to_string()),
             ("perm".to_string(), self.perm.to_string()),
-            (
-                "topicFilterType".to_string(),
-                self.topic_filter_type.clone(),
-            ),
+            ("topicFilterType".to_string(), self.topic_filter_type.clone()),
             ("order".to_string(), self.order.to_string()),
         ]);
         if let Some(flag) = self.topic_sys_flag {

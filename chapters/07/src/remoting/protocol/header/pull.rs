@@ -39,10 +39,7 @@ impl CommandCustomHeader for PullMessageRequestHeader {
             ("maxMsgNums".to_string(), self.max_msg_nums.to_string()),
             ("sysFlag".to_string(), self.sys_flag.to_string()),
             ("commitOffset".to_string(), self.commit_offset.to_string()),
-            (
-                "suspendTimeoutMillis".to_string(),
-                self.suspend_timeout_millis.to_string(),
-            ),
+            ("suspendTimeoutMillis".to_string(), self.suspend_timeout_millis.to_string()),
             ("subVersion".to_string(), self.sub_version.to_string()),
         ]);
         if let Some(subscription) = &self.subscription {
@@ -84,14 +81,8 @@ pub struct PullMessageResponseHeader {
 impl CommandCustomHeader for PullMessageResponseHeader {
     fn to_ext_fields(&self) -> HashMap<String, String> {
         HashMap::from([
-            (
-                "suggestWhichBrokerId".to_string(),
-                self.suggest_which_broker_id.to_string(),
-            ),
-            (
-                "nextBeginOffset".to_string(),
-                self.next_begin_offset.to_string(),
-            ),
+            ("suggestWhichBrokerId".to_string(), self.suggest_which_broker_id.to_string()),
+            ("nextBeginOffset".to_string(), self.next_begin_offset.to_string()),
             ("minOffset".to_string(), self.min_offset.to_string()),
             ("maxOffset".to_string(), self.max_offset.to_string()),
         ])

@@ -67,10 +67,7 @@ impl CommandCustomHeader for SendMessageRequestHeader {
             ("producerGroup".to_string(), self.producer_group.clone()),
             ("topic".to_string(), self.topic.clone()),
             ("defaultTopic".to_string(), self.default_topic.clone()),
-            (
-                "defaultTopicQueueNums".to_string(),
-                self.default_topic_queue_nums.to_string(),
-            ),
+            ("defaultTopicQueueNums".to_string(), self.default_topic_queue_nums.to_string()),
             ("queueId".to_string(), self.queue_id.to_string()),
             ("sysFlag".to_string(), self.sys_flag.to_string()),
             ("bornTimestamp".to_string(), self.born_timestamp.to_string()),
@@ -78,16 +75,10 @@ impl CommandCustomHeader for SendMessageRequestHeader {
         ]);
         let optional = [
             ("properties", self.properties.clone()),
-            (
-                "reconsumeTimes",
-                self.reconsume_times.map(|v| v.to_string()),
-            ),
+            ("reconsumeTimes", self.reconsume_times.map(|v| v.to_string())),
             ("unitMode", self.unit_mode.map(|v| v.to_string())),
             ("batch", self.batch.map(|v| v.to_string())),
-            (
-                "maxReconsumeTimes",
-                self.max_reconsume_times.map(|v| v.to_string()),
-            ),
+            ("maxReconsumeTimes", self.max_reconsume_times.map(|v| v.to_string())),
             ("bname", self.broker_name.clone()),
         ];
         for (key, value) in optional {
