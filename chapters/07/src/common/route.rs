@@ -126,7 +126,13 @@ mod tests {
         let json = serde_json::to_string(&route).unwrap();
         assert_eq!(
             json,
-            r#"{"brokerDatas":[{"brokerAddrs":{"0":"10.0.0.1:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
+            concat!(
+                r#"{"brokerDatas":[{"brokerAddrs":{"0":"10.0.0.1:10911"},"#,
+                r#""brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"#,
+                r#""filterServerTable":{},"#,
+                r#""queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"#,
+                r#""topicSysFlag":0,"writeQueueNums":4}]}"#,
+            )
         );
         let back: TopicRouteData = serde_json::from_str(&json).unwrap();
         assert_eq!(back, route);
