@@ -4,7 +4,8 @@
 //! files, so it cannot drift from what runs — as long as every include
 //! resolves. This test fails on an unresolved include, a missing or empty
 //! anchor, a trace included with the wrong lines of its snapshot, a stale
-//! "what changed" diff, or a book mdBook cannot render. The second test
+//! "what changed" section or figure, a trace call spread over several lines,
+//! or a book mdBook cannot render. The second test
 //! proves the check has teeth by breaking a copy of the book on purpose.
 
 use std::fs;
@@ -78,7 +79,7 @@ fn break_first(dir: &Path, from: &str, to: &str) -> bool {
 }
 
 #[test]
-fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_a_stale_diff_and_a_spread_trace_call() {
+fn the_check_catches_bad_anchors_trace_ranges_stale_generated_files_and_spread_trace_calls() {
     let dir = scratch_copy("negative");
     let scratch = dir.join("target").join("render");
 
@@ -97,6 +98,12 @@ fn the_check_catches_a_misspelt_anchor_a_bad_trace_range_a_stale_diff_and_a_spre
     let mut text = fs::read_to_string(&lib).unwrap();
     text.push_str("\n// an edit nobody regenerated the diff for\n");
     fs::write(&lib, text).unwrap();
+
+    // A figure source edited after its SVG was rendered.
+    let bob = dir.join("book/src/figures/ch02-liveness-timeline.bob");
+    let mut text = fs::read_to_string(&bob).unwrap();
+    text.push_str("  an edit nobody rendered\n");
+    fs::write(&bob, text).unwrap();
 
     // A trace call that rustfmt spread over several lines.
     let mut text = fs::read_to_string(&lib).unwrap();

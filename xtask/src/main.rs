@@ -67,7 +67,7 @@ fn run(args: &[String]) -> Result<()> {
                 bail!("{} problem(s) in the book", problems.len());
             }
             println!(
-                "book ok: every include resolves, traces match their snapshots, diffs are fresh"
+                "book ok: every include and figure resolves, traces match their snapshots, generated files are fresh, trace calls are one line"
             );
         }
         _ => {
