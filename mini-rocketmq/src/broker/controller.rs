@@ -332,7 +332,13 @@ impl BrokerController {
         server.register_processor(request_code::VIEW_MESSAGE_BY_ID, query);
 
         // Every code nobody else serves: topics, offsets, stats, locks, config.
-        server.register_default_processor(Arc::new(AdminBrokerProcessor {
+        server.register_default_processor(Arc::new(self.admin_broker_processor(store_host)));
+        pull
+    }
+
+    /// The admin processor reads and changes nearly every table.
+    fn admin_broker_processor(&self, store_host: SocketAddr) -> AdminBrokerProcessor {
+        AdminBrokerProcessor {
             broker_config: self.broker_config.clone(),
             store_config: self.store_config.clone(),
             store: self.store.clone(),
@@ -345,8 +351,7 @@ impl BrokerController {
             pull_request_hold_service: self.pull_request_hold_service.clone(),
             topic_route_registration,
             broker_addr: store_host.to_string(),
-        }));
-        pull
+        }
     }
 
     fn identity(&self, store_host: SocketAddr) -> BrokerIdentity {

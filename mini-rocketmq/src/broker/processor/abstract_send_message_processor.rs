@@ -31,6 +31,7 @@ use crate::common::message_const::*;
 use crate::common::message_decoder::{message_properties_to_string, property_of};
 use crate::common::mix_all;
 use crate::common::perm;
+use crate::common::subscription_group::SubscriptionGroupConfig;
 use crate::common::topic_config::TopicConfig;
 use crate::common::topic_validator;
 use crate::remoting::channel::Channel;
@@ -286,27 +287,10 @@ impl AbstractSendMessageProcessor {
             Ok(h) => h,
             Err(e) => return invalid_header(&request, &e),
         };
-        if let Err(e) = topic_validator::validate_group(&header.group) {
-            return error_response(response_code::INVALID_PARAMETER, e.to_string());
-        }
-        let Some(group_config) = self
-            .subscription_group_manager
-            .find_subscription_group_config(&header.group)
-        else {
-            return error_response(
-                response_code::SUBSCRIPTION_GROUP_NOT_EXIST,
-                format!("subscription group not exist, {}", header.group),
-            );
+        let group_config = match self.check_send_back(&header) {
+            Ok(group_config) => group_config,
+            Err(response) => return *response,
         };
-        if !perm::is_writeable(self.broker_config.broker_permission) {
-            return error_response(
-                response_code::NO_PERMISSION,
-                format!(
-                    "the broker[{}] sending message is forbidden",
-                    self.broker_config.broker_ip1
-                ),
-            );
-        }
         if group_config.retry_queue_nums <= 0 {
             // The group asked for no retries: the message is dropped.
             return RemotingCommand::new_response(response_code::SUCCESS, None);
@@ -367,6 +351,37 @@ impl AbstractSendMessageProcessor {
                 result.status.name().to_string(),
             )
         }
+    }
+
+    /// Every reason to refuse a send-back: a bad or unknown group, a broker
+    /// that may not be written to. Returns the group's config.
+    fn check_send_back(
+        &self,
+        header: &ConsumerSendMsgBackRequestHeader,
+    ) -> Result<Arc<SubscriptionGroupConfig>, Box<RemotingCommand>> {
+        let refuse = |code, remark: String| Err(Box::new(error_response(code, remark)));
+        if let Err(e) = topic_validator::validate_group(&header.group) {
+            return refuse(response_code::INVALID_PARAMETER, e.to_string());
+        }
+        let Some(group_config) = self
+            .subscription_group_manager
+            .find_subscription_group_config(&header.group)
+        else {
+            return refuse(
+                response_code::SUBSCRIPTION_GROUP_NOT_EXIST,
+                format!("subscription group not exist, {}", header.group),
+            );
+        };
+        if !perm::is_writeable(self.broker_config.broker_permission) {
+            return refuse(
+                response_code::NO_PERMISSION,
+                format!(
+                    "the broker[{}] sending message is forbidden",
+                    self.broker_config.broker_ip1
+                ),
+            );
+        }
+        Ok(group_config)
     }
 
     /// The copy that goes back: the original's body, flag, sys flag and born

@@ -5,26 +5,31 @@
 //! offset; the answer is the next batch of matching messages as raw CommitLog
 //! records, plus where to continue:
 //!
-//! 1. **check**: the broker and the topic are readable, the consumer group
-//!    exists (created on first sight) and may consume, the queue id is valid;
-//! 2. **subscription**: the filter comes from the request (SUBSCRIPTION bit)
-//!    or — what push consumers rely on — from the subscription the group
-//!    registered with its last HEART_BEAT;
-//! 3. **read** from the store with an [`ExpressionMessageFilter`] that drops
-//!    other tags by their hash codes;
-//! 4. **answer**: the GetMessageStatus becomes a response code (Java `PullMessageProcessor#processRequest`, `broker/src/main/java/org/apache/rocketmq/broker/processor/PullMessageProcessor.java`),
-//!    the header carries `nextBeginOffset`, `minOffset`, `maxOffset` and
-//!    `suggestWhichBrokerId`, the body is the records concatenated — exactly
-//!    the bytes the store holds, so there is no decoding or re-encoding;
-//! 5. **or hold it**: "nothing yet" (PULL_NOT_FOUND) on a request with the
-//!    SUSPEND bit is not answered but parked in the
+//! 1. **check** (`check`): the broker and the topic are readable, the
+//!    consumer group exists (created on first sight) and may consume, the
+//!    queue id is valid;
+//! 2. **find the subscription** (`find_subscription`): the filter comes from
+//!    the request (SUBSCRIPTION bit) or — what push consumers rely on — from
+//!    the subscription the group registered with its last HEART_BEAT;
+//! 3. **read** from the store (`DefaultMessageStore::get_message`) with an
+//!    [`ExpressionMessageFilter`] that drops other tags by their hash codes,
+//!    and turn the GetMessageStatus into a response code
+//!    (`compose_response_code`, Java `PullMessageProcessor#processRequest`,
+//!    `broker/src/main/java/org/apache/rocketmq/broker/processor/PullMessageProcessor.java`);
+//! 4. **commit the offset** (`commit_offset`): a pull with the COMMIT_OFFSET
+//!    bit carries the consumer's progress, stored like an
+//!    UPDATE_CONSUMER_OFFSET — on the first run only, not on the re-run
+//!    after a hold;
+//! 5. **hold it** (`suspend_pull_request`): "nothing yet" (PULL_NOT_FOUND) on
+//!    a request with the SUSPEND bit is not answered but parked in the
 //!    [`PullRequestHoldService`](crate::broker::longpolling::pull_request_hold_service)
 //!    until a message arrives or the suspend timeout passes; the re-run that
-//!    follows may not suspend again (`broker_allow_suspend = false`).
-//!
-//! A pull with the COMMIT_OFFSET bit also carries the consumer's progress
-//! (`commitOffset`), stored like an UPDATE_CONSUMER_OFFSET — but only on the
-//! first run, not on the re-run after a hold.
+//!    follows (`ExecuteRequestWhenWakeup`) may not suspend again
+//!    (`broker_allow_suspend = false`);
+//! 6. **or answer** (`compose_response`): the header carries
+//!    `nextBeginOffset`, `minOffset`, `maxOffset` and `suggestWhichBrokerId`,
+//!    the body is the records concatenated — exactly the bytes the store
+//!    holds, so there is no decoding or re-encoding.
 
 use std::sync::Arc;
 
