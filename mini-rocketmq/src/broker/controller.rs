@@ -332,12 +332,17 @@ impl BrokerController {
         server.register_processor(request_code::VIEW_MESSAGE_BY_ID, query);
 
         // Every code nobody else serves: topics, offsets, stats, locks, config.
-        server.register_default_processor(Arc::new(self.admin_broker_processor(store_host)));
+        let admin = self.admin_broker_processor(store_host, topic_route_registration);
+        server.register_default_processor(Arc::new(admin));
         pull
     }
 
     /// The admin processor reads and changes nearly every table.
-    fn admin_broker_processor(&self, store_host: SocketAddr) -> AdminBrokerProcessor {
+    fn admin_broker_processor(
+        &self,
+        store_host: SocketAddr,
+        topic_route_registration: Arc<TopicRouteRegistration>,
+    ) -> AdminBrokerProcessor {
         AdminBrokerProcessor {
             broker_config: self.broker_config.clone(),
             store_config: self.store_config.clone(),
