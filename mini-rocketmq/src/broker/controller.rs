@@ -58,6 +58,7 @@ use crate::broker::client::producer_manager::ProducerManager;
 use crate::broker::consumer_offset_manager::ConsumerOffsetManager;
 use crate::broker::longpolling::notify_message_arriving_listener::NotifyMessageArrivingListener;
 use crate::broker::longpolling::pull_request_hold_service::PullRequestHoldService;
+use crate::broker::processor::abstract_send_message_processor::AbstractSendMessageProcessor;
 use crate::broker::processor::admin_broker_processor::AdminBrokerProcessor;
 use crate::broker::processor::client_manage_processor::ClientManageProcessor;
 use crate::broker::processor::consumer_manage_processor::ConsumerManageProcessor;
@@ -263,13 +264,15 @@ impl BrokerController {
             self.broker_config.broker_permission,
         ));
         let send = Arc::new(SendMessageProcessor::new(
-            self.broker_config.clone(),
-            self.store_config.clone(),
-            self.store.clone(),
-            self.topic_config_manager.clone(),
-            self.subscription_group_manager.clone(),
-            topic_route_registration.clone(),
-            store_host,
+            AbstractSendMessageProcessor::new(
+                self.broker_config.clone(),
+                self.store_config.clone(),
+                self.store.clone(),
+                self.topic_config_manager.clone(),
+                self.subscription_group_manager.clone(),
+                topic_route_registration.clone(),
+                store_host,
+            ),
         ));
         for code in [
             request_code::SEND_MESSAGE,

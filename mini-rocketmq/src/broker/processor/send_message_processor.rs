@@ -40,7 +40,6 @@
 //!   and CONSUMER_SEND_MSG_BACK re-delivers through `%RETRY%<group>` without
 //!   waiting (a first cut the delay chapter replaces).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -50,10 +49,6 @@ use super::abstract_send_message_processor::{
     append_property_if_absent, store_read_properties,
 };
 use super::{error_response, invalid_header};
-use crate::broker::broker_config::BrokerConfig;
-use crate::broker::subscription_group_manager::SubscriptionGroupManager;
-use crate::broker::topic_config_manager::TopicConfigManager;
-use crate::broker::topic_route_registration::TopicRouteRegistration;
 use crate::common::message::{
     Message, MessageExt, MessageExtBatch, MessageExtBrokerInner, MessageVersion,
 };
@@ -69,8 +64,6 @@ use crate::remoting::processor::{BoxFuture, RequestProcessor};
 use crate::remoting::protocol::header::send::{
     SendMessageRequestHeader, SendMessageResponseHeader, decode_send_message_request_header,
 };
-use crate::store::config::MessageStoreConfig;
-use crate::store::message_store::DefaultMessageStore;
 use crate::store::put_message_result::{PutMessageResult, PutMessageStatus};
 
 pub struct SendMessageProcessor {
@@ -119,27 +112,10 @@ impl RequestProcessor for SendMessageProcessor {
 }
 
 impl SendMessageProcessor {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        broker_config: Arc<BrokerConfig>,
-        store_config: Arc<MessageStoreConfig>,
-        store: DefaultMessageStore,
-        topic_config_manager: Arc<TopicConfigManager>,
-        subscription_group_manager: Arc<SubscriptionGroupManager>,
-        topic_route_registration: Arc<TopicRouteRegistration>,
-        store_host: SocketAddr,
-    ) -> Self {
-        SendMessageProcessor {
-            base: AbstractSendMessageProcessor::new(
-                broker_config,
-                store_config,
-                store,
-                topic_config_manager,
-                subscription_group_manager,
-                topic_route_registration,
-                store_host,
-            ),
-        }
+    /// Java's `SendMessageProcessor extends AbstractSendMessageProcessor`:
+    /// the shared part is built once, by the controller, and wrapped here.
+    pub fn new(base: AbstractSendMessageProcessor) -> Self {
+        SendMessageProcessor { base }
     }
 
     /// Java `SendMessageProcessor#preSend`: what the single and the batch

@@ -154,7 +154,6 @@ impl PullMessageProcessor {
         service.suspend_pull_request(&header.topic, header.queue_id, pull_request);
     }
     // ANCHOR_END: suspend
-    // ANCHOR_END: process_request
 
     // ANCHOR: check
     /// The checks before the read: the topic exists and may be read, and
